@@ -1,0 +1,25 @@
+package dev.uhv.decoder;
+
+/** One explicit (visible) operand of a decoded instruction, in Intel order: the destination first. */
+public sealed interface Operand permits Operand.Reg, Operand.Mem, Operand.Imm {
+
+    /** Operand size in bits. */
+    int size();
+
+    /** A register operand. */
+    record Reg(Register register, int size) implements Operand {
+    }
+
+    /**
+     * A memory operand: segment:[base + index * scale + displacement]. base and index are
+     * {@link Register#NONE} when absent; base is {@link Register#RIP} for rip-relative addressing
+     * (the displacement is then relative to the next instruction).
+     */
+    record Mem(Register segment, Register base, Register index, int scale, long displacement, int size)
+            implements Operand {
+    }
+
+    /** An immediate, already sign- or zero-extended to 64 bits as the instruction defines. */
+    record Imm(long value, int size) implements Operand {
+    }
+}
