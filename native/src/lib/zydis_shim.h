@@ -1,0 +1,85 @@
+/*
+ * The Zydis shim: a few flat functions over Zydis 4 so that Java (dev.uhv.decoder, JNA direct
+ * mapping) never maps Zydis's large, version-dependent structs. Everything crosses the boundary as
+ * bytes, int64 slots, ints and C strings.
+ */
+#ifndef UHV_ZYDIS_SHIM_H
+#define UHV_ZYDIS_SHIM_H
+
+#include <stdint.h>
+
+/* Modes, in dev.uhv.decoder.MachineMode order. */
+#define UHV_MODE_LONG_64 0
+#define UHV_MODE_LEGACY_32 1
+#define UHV_MODE_LEGACY_16 2
+
+/* The shim's own failures; every Zydis error status is a different (large) negative int32. */
+#define UHV_STATUS_BAD_MODE (-1)
+#define UHV_STATUS_BAD_ARGUMENT (-2)
+#define UHV_STATUS_NOT_INITIALISED (-3)
+
+/*
+ * uhv_decode's output: UHV_DECODE_SLOTS int64 slots. Header first, then UHV_MAX_OPERANDS groups of
+ * UHV_OPERAND_SLOTS slots, one per visible operand in Intel order (destination first); groups past
+ * the operand count are left as they were.
+ */
+#define UHV_SLOT_STATUS 0         /* 0, or the failure also returned */
+#define UHV_SLOT_MNEMONIC 1       /* Zydis mnemonic id: name it with uhv_mnemonic_name */
+#define UHV_SLOT_LENGTH 2         /* bytes, 1..15 */
+#define UHV_SLOT_OPERAND_WIDTH 3  /* effective operand size in bits */
+#define UHV_SLOT_ADDRESS_WIDTH 4  /* effective address size in bits */
+#define UHV_SLOT_PREFIXES 5       /* UHV_PREFIX_* bits */
+#define UHV_SLOT_OPERAND_COUNT 6  /* visible operands, 0..UHV_MAX_OPERANDS */
+#define UHV_SLOT_FIRST_OPERAND 7
+#define UHV_MAX_OPERANDS 5        /* ZYDIS_MAX_OPERAND_COUNT_VISIBLE */
+
+/* Offsets inside one operand group. */
+#define UHV_OPERAND_TYPE 0        /* UHV_OPERAND_* */
+#define UHV_OPERAND_SIZE 1        /* bits */
+#define UHV_OPERAND_REGISTER 2    /* register: its id; memory: segment id; pointer: selector */
+#define UHV_OPERAND_BASE 3        /* memory: base register id (0 = none) */
+#define UHV_OPERAND_INDEX 4       /* memory: index register id (0 = none) */
+#define UHV_OPERAND_SCALE 5       /* memory: 0 (no index), 1, 2, 4, 8 */
+#define UHV_OPERAND_VALUE 6       /* memory: displacement; immediate: the value, sign- or
+                                     zero-extended to 64 bits as Zydis says; pointer: offset */
+#define UHV_OPERAND_SLOTS 7
+
+#define UHV_DECODE_SLOTS (UHV_SLOT_FIRST_OPERAND + UHV_MAX_OPERANDS * UHV_OPERAND_SLOTS)
+
+/* Operand types (the shim's own numbers, so Java does not depend on Zydis's enum). */
+#define UHV_OPERAND_TYPE_REGISTER 1
+#define UHV_OPERAND_TYPE_MEMORY 2
+#define UHV_OPERAND_TYPE_POINTER 3   /* far pointer immediate: selector:offset */
+#define UHV_OPERAND_TYPE_IMMEDIATE 4
+
+/* Prefix bits: the same values as dev.uhv.decoder.DecodedInstruction.PREFIX_*. */
+#define UHV_PREFIX_REP 1              /* F3 as rep or repe */
+#define UHV_PREFIX_REPNE (1 << 1)     /* F2 as repne */
+#define UHV_PREFIX_LOCK (1 << 2)
+#define UHV_PREFIX_OPERAND_SIZE (1 << 3)  /* 66 changing the operand size */
+#define UHV_PREFIX_ADDRESS_SIZE (1 << 4)  /* 67 */
+#define UHV_PREFIX_REX_W (1 << 5)
+
+/* Decodes one instruction from bytes[0..len). Returns 0, or a UHV_STATUS_* / ZyanStatus (< 0). */
+int uhv_decode(int mode, const uint8_t *bytes, int len, int64_t *out);
+
+/*
+ * Formats one instruction in Intel syntax into buf (always NUL-terminated when buflen > 0);
+ * address is where it runs, so relative branches show absolute targets. Returns the text's
+ * length, or a UHV_STATUS_* / ZyanStatus (< 0).
+ */
+int uhv_format(int mode, const uint8_t *bytes, int len, uint64_t address, char *buf, int buflen);
+
+/* The number of slots uhv_decode writes at most: a caller checks it matches its own layout. */
+int uhv_decode_slot_count(void);
+
+/* Name lookups for building id -> name tables once. NULL for ids with no name. */
+const char *uhv_mnemonic_name(int id);
+const char *uhv_register_name(int id);
+int uhv_mnemonic_max(void);
+int uhv_register_max(void);
+
+/* "ZYDIS_STATUS_DECODING_ERROR" and friends for a status returned above; NULL if unknown. */
+const char *uhv_status_name(int status);
+
+#endif
