@@ -1,1 +1,177 @@
-int main(void) { return 1; }
+/*
+ * uhv-child: the process a guest runs in.
+ *
+ * uhv starts this small static-pie program (never a copy of the JVM). It makes itself a clean
+ * container for guest code and stops; uhv then points rip at the guest and resumes it with
+ * PTRACE_SYSEMU. Steps, in order:
+ *   1. PTRACE_TRACEME (the tracer is the uhv thread that spawned us) and PDEATHSIG=SIGKILL;
+ *   2. pin to one CPU (HOST.md: a trap costs ~10 us pinned against ~48 us across CPUs);
+ *   3. map guest RAM (the memfd uhv created) MAP_SHARED at guest-physical addresses, refusing any
+ *      overlap (MAP_FIXED_NOREPLACE): guest address == host address;
+ *   4. unmap the vDSO and vvar pages, so guest code cannot jump into host code that makes syscalls;
+ *   5. ask for CPUID faulting and RDTSC faulting where the host allows them;
+ *   6. close every file descriptor;
+ *   7. install a seccomp filter that kills the process on any system call except the one kill()
+ *      below, from that instruction's address: the second wall behind PTRACE_SYSEMU;
+ *   8. stop itself with SIGSTOP, reporting in r12 which faulting features are active.
+ *
+ * usage: uhv-child MEMFD MAP_ADDR MAP_LEN FILE_OFFSET CPU FLAGS   (numbers in hex, CPU -1 = unpinned)
+ * Exit codes before the stop name the step that failed (see ChildSetupError in Java).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef ARCH_SET_CPUID
+#define ARCH_SET_CPUID 0x1012
+#endif
+
+enum {
+    EXIT_USAGE = 10,
+    EXIT_TRACEME = 11,
+    EXIT_AFFINITY = 12,
+    EXIT_MAP_RAM = 13,
+    EXIT_UNMAP_VDSO = 14,
+    EXIT_SECCOMP = 15,
+    EXIT_STOP = 16,
+};
+
+enum { FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2 };
+
+/* Reported to uhv in r12 at the stop. */
+enum { ACTIVE_CPUID_FAULT = 1, ACTIVE_TSC_FAULT = 2 };
+
+/* Address just past the stop's syscall instruction: seccomp_data.instruction_pointer. */
+extern const char uhv_child_stop_ip[];
+
+static int fail(int code, const char *what) {
+    fprintf(stderr, "uhv-child: %s: %s\n", what, strerror(errno));
+    return code;
+}
+
+static unsigned long hex(const char *s) {
+    return strtoul(s, NULL, 16);
+}
+
+static int unmap_host_code_pages(void) {
+    FILE *maps = fopen("/proc/self/maps", "r");
+    if (!maps) {
+        return -1;
+    }
+    /* Collect first, unmap after: unmapping while reading would shift the file under us. */
+    unsigned long ranges[8][2];
+    int n = 0;
+    char line[512];
+    while (n < 8 && fgets(line, sizeof line, maps)) {
+        if (strstr(line, "[vdso]") || strstr(line, "[vvar")) {
+            unsigned long lo, hi;
+            if (sscanf(line, "%lx-%lx", &lo, &hi) == 2) {
+                ranges[n][0] = lo;
+                ranges[n][1] = hi;
+                n++;
+            }
+        }
+    }
+    fclose(maps);
+    for (int i = 0; i < n; i++) {
+        if (munmap((void *)ranges[i][0], ranges[i][1] - ranges[i][0]) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int install_seccomp_wall(void) {
+    uintptr_t ip = (uintptr_t)uhv_child_stop_ip;
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_kill, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)ip, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(ip >> 32), 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        return -1;
+    }
+    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 7) {
+        fprintf(stderr, "usage: uhv-child MEMFD MAP_ADDR MAP_LEN FILE_OFFSET CPU FLAGS (hex)\n");
+        return EXIT_USAGE;
+    }
+    int memfd = (int)hex(argv[1]);
+    unsigned long map_addr = hex(argv[2]), map_len = hex(argv[3]), file_offset = hex(argv[4]);
+    long cpu = strtol(argv[5], NULL, 16);
+    unsigned long flags = hex(argv[6]);
+
+    if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) {
+        return fail(EXIT_TRACEME, "PTRACE_TRACEME");
+    }
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET((int)cpu, &set);
+        if (sched_setaffinity(0, sizeof set, &set) != 0) {
+            return fail(EXIT_AFFINITY, "sched_setaffinity");
+        }
+    }
+    void *ram = mmap((void *)map_addr, map_len, PROT_READ | PROT_WRITE | PROT_EXEC,
+                     MAP_SHARED | MAP_FIXED_NOREPLACE, memfd, (off_t)file_offset);
+    if (ram == MAP_FAILED || (unsigned long)ram != map_addr) {
+        return fail(EXIT_MAP_RAM, "mapping guest RAM");
+    }
+    if (unmap_host_code_pages() != 0) {
+        return fail(EXIT_UNMAP_VDSO, "unmapping the vDSO");
+    }
+    unsigned long active = 0;
+    if ((flags & FLAG_CPUID_FAULT) && syscall(SYS_arch_prctl, ARCH_SET_CPUID, 0) == 0) {
+        active |= ACTIVE_CPUID_FAULT;
+    }
+    if ((flags & FLAG_TSC_FAULT) && prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) == 0) {
+        active |= ACTIVE_TSC_FAULT;
+    }
+    pid_t self = getpid();
+    /* Nothing of the host may stay reachable through a descriptor, memfd included (the mapping
+     * keeps guest RAM alive). */
+    syscall(SYS_close_range, 0, ~0U, 0);
+    if (install_seccomp_wall() != 0) {
+        return EXIT_SECCOMP;
+    }
+    /* From here on no system call may run but this one: the filter allows only it, from here. */
+    register unsigned long reported asm("r12") = active;
+    long ret;
+    __asm__ volatile("syscall\n"
+                     ".globl uhv_child_stop_ip\n"
+                     "uhv_child_stop_ip:\n"
+                     : "=a"(ret)
+                     : "a"((long)__NR_kill), "D"((long)self), "S"((long)SIGSTOP), "r"(reported)
+                     : "rcx", "r11", "memory");
+    (void)ret;
+    return EXIT_STOP; /* uhv never resumes us here; if it did, exit_group meets the wall */
+}

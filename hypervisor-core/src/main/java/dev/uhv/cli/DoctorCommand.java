@@ -1,0 +1,133 @@
+package dev.uhv.cli;
+
+import dev.uhv.decoder.Decoder;
+import dev.uhv.exec.ChildProbe;
+import dev.uhv.linux.HostCpu;
+import dev.uhv.linux.HostSystem;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** `uhv doctor`: what this host lets uhv do, one line per fact with a verdict and what to do. */
+@Command(name = "doctor", description = "Check this host: ptrace, memory layout, faulting features, the decoder.")
+final class DoctorCommand implements Callable<Integer> {
+    private final PrintStream out = System.out;
+    private int failures;
+
+    @Override
+    public Integer call() {
+        checkDecoder();
+        checkYama();
+        checkCallerSeccomp();
+        checkMmapMinAddr();
+        ChildProbe probe = ChildProbe.run();
+        if (probe.error() != null) {
+            fail("guest process", probe.error());
+        } else {
+            ok("guest process", "traced child starts, maps guest RAM, stops under ptrace with seccomp on");
+            if (probe.cpuidFaulting()) {
+                ok("cpuid faulting", "arch_prctl(ARCH_SET_CPUID) works: the guest's cpuid is emulated");
+            } else {
+                warn("cpuid faulting", "not available (arch_prctl(ARCH_SET_CPUID, 0) fails on this CPU): guests "
+                        + "see the host's CPUID; nothing to do here, uhv says so when it runs");
+            }
+            if (probe.tscFaulting()) {
+                ok("rdtsc faulting", "PR_SET_TSC works: rdtsc/rdtscp see the guest's TSC offset");
+            } else {
+                warn("rdtsc faulting", "PR_SET_TSC is refused: rdtsc returns the host TSC without the guest's offset");
+            }
+        }
+        checkCpuFeatures();
+        out.println(failures == 0 ? "uhv doctor: this host can run uhv guests"
+                : "uhv doctor: " + failures + " problem(s) above stop uhv from running guests");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private void checkDecoder() {
+        if (Decoder.isAvailable()) {
+            ok("zydis", "the Zydis 4 decoder is loaded");
+        } else {
+            fail("zydis", Decoder.unavailabilityCause());
+        }
+    }
+
+    private void checkYama() {
+        Path yama = Path.of("/proc/sys/kernel/yama/ptrace_scope");
+        if (!Files.exists(yama)) {
+            ok("ptrace scope", "no Yama LSM: a process may trace its own children");
+            return;
+        }
+        String scope = read(yama);
+        if ("3".equals(scope)) {
+            fail("ptrace scope", "kernel.yama.ptrace_scope = 3 forbids all ptrace; a reboot with a lower value is "
+                    + "needed (it cannot be lowered at run time)");
+        } else {
+            ok("ptrace scope", "kernel.yama.ptrace_scope = " + scope + ": PTRACE_TRACEME by uhv's own child is allowed");
+        }
+    }
+
+    private void checkCallerSeccomp() {
+        String status = read(Path.of("/proc/self/status"));
+        String mode = status.lines().filter(l -> l.startsWith("Seccomp:")).map(l -> l.substring(8).trim())
+                .findFirst().orElse("?");
+        if ("0".equals(mode)) {
+            ok("caller seccomp", "uhv itself runs without a seccomp filter");
+        } else {
+            warn("caller seccomp", "uhv runs under seccomp mode " + mode + " (a container?): if ptrace or "
+                    + "memfd_create are filtered, the guest process check below fails");
+        }
+    }
+
+    private void checkMmapMinAddr() {
+        long min = HostSystem.mmapMinAddr();
+        long lowest = HostSystem.lowestMappableAddress();
+        if (lowest == 0) {
+            ok("low memory", String.format("vm.mmap_min_addr = 0x%x, and uhv may map guest page 0 (root)", min));
+        } else {
+            warn("low memory", String.format("vm.mmap_min_addr = 0x%x: guest addresses below 0x%x cannot be mapped "
+                    + "by this user; load images at 0x100000 (the default) or run as root", min, lowest));
+        }
+    }
+
+    private void checkCpuFeatures() {
+        int[] leaf7 = HostCpu.cpuid(7, 0);
+        if ((leaf7[2] & (1 << 2)) != 0) {
+            warn("umip", "sgdt/sidt/smsw/str/sldt do not fault here: the host kernel answers them with dummy "
+                    + "values, so a guest reading its own GDTR/IDTR through them sees the host's dummies");
+        } else {
+            warn("umip", "no UMIP: sgdt/sidt/smsw/str/sldt run natively and show the host's values");
+        }
+        if ((leaf7[1] & 1) != 0) {
+            ok("fsgsbase", "rdfsbase/wrfsbase run natively; FS/GS base writes through wrmsr take real effect");
+        } else {
+            warn("fsgsbase", "no FSGSBASE: guest rdfsbase/wrfsbase give #UD; wrmsr FS_BASE/GS_BASE still works");
+        }
+        out.println("[info] cpus: " + HostSystem.onlineCpus() + " online; uhv pins the vCPU thread and the guest "
+                + "to one (--cpu), because a trap costs ~5x more across CPUs");
+    }
+
+    private void ok(String what, String text) {
+        out.println("[ok]   " + what + ": " + text);
+    }
+
+    private void warn(String what, String text) {
+        out.println("[warn] " + what + ": " + text);
+    }
+
+    private void fail(String what, String text) {
+        failures++;
+        out.println("[FAIL] " + what + ": " + text);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

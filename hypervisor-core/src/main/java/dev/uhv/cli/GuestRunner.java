@@ -1,0 +1,93 @@
+package dev.uhv.cli;
+
+import dev.uhv.emulate.ExitReason;
+import dev.uhv.exec.RunResult;
+import dev.uhv.exec.StateDump;
+import dev.uhv.exec.Vm;
+import dev.uhv.exec.VmConfig;
+import dev.uhv.loader.ImageLoadException;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one guest for the CLI: start, wait, and on every way out (guest exit, crash, timeout, Ctrl-C)
+ * flush guest output, write the dump, print the summary line, and leave no child behind.
+ */
+final class GuestRunner {
+    private static final long CTRL_C_GRACE_SECONDS = 10;
+
+    private GuestRunner() {
+    }
+
+    /** The run's result and its final state. */
+    record Finished(RunResult result, StateDump dump) {
+    }
+
+    static Finished run(VmConfig config, RunOptions options) throws UserError {
+        Vm vm;
+        try {
+            vm = Vm.create(config);
+        } catch (ImageLoadException e) {
+            throw new UserError(config.imageName() + ": " + e.getMessage());
+        }
+        CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C: stop the guest through the normal exit path, and let it finish before the JVM halts.
+        Thread onSignal = new Thread(() -> {
+            vm.requestStop(ExitReason.INTERRUPTED);
+            try {
+                finished.await(CTRL_C_GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "uhv-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try {
+            RunResult result = vm.run();
+            vm.flushOutput();
+            StateDump dump = StateDump.of(vm.cpu(), result);
+            writeDump(dump, options);
+            System.out.flush();
+            System.err.println(result.summary());
+            return new Finished(result, dump);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the guest", e);
+        } finally {
+            vm.close();
+            closeQuietly(config.serial());
+            closeQuietly(config.debugcon());
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it returns as soon as it sees the latch
+            }
+        }
+    }
+
+    private static void writeDump(StateDump dump, RunOptions options) throws UserError {
+        try {
+            if (options.dumpToStdout()) {
+                dump.writeJson(System.out);
+            } else if (options.dumpPath() != null) {
+                try (OutputStream out = Files.newOutputStream(options.dumpPath())) {
+                    dump.writeJson(out);
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError("--dump-state " + options.dumpPath() + ": cannot write (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void closeQuietly(OutputStream out) {
+        try {
+            out.close();
+        } catch (IOException e) {
+            // the device already reported a broken sink; nothing more to save
+        }
+    }
+}

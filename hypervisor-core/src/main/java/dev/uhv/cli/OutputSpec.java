@@ -1,0 +1,39 @@
+package dev.uhv.cli;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+
+/** Where a character device's output goes: stdio, none, or file:PATH (as QEMU's chardev spec). */
+record OutputSpec(Kind kind, Path path) {
+    enum Kind { STDIO, NONE, FILE }
+
+    static OutputSpec parse(String text) {
+        if (text.equals("stdio")) {
+            return new OutputSpec(Kind.STDIO, null);
+        }
+        if (text.equals("none") || text.equals("null")) {
+            return new OutputSpec(Kind.NONE, null);
+        }
+        if (text.startsWith("file:") && text.length() > 5) {
+            return new OutputSpec(Kind.FILE, Path.of(text.substring(5)));
+        }
+        throw new IllegalArgumentException("expected stdio, none or file:PATH");
+    }
+
+    /** Opens the sink; stdout is shared and never closed by uhv. */
+    OutputStream open(String option) throws UserError {
+        return switch (kind) {
+            case STDIO -> new NonClosingOutputStream(System.out);
+            case NONE -> OutputStream.nullOutputStream();
+            case FILE -> {
+                try {
+                    yield new FileOutputStream(path.toFile());
+                } catch (IOException e) {
+                    throw new UserError(option + " file:" + path + ": cannot open for writing (" + e.getMessage() + ")");
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,140 @@
+package dev.uhv.cli;
+
+import dev.uhv.exec.VmConfig;
+import dev.uhv.linux.Sched;
+import dev.uhv.loader.ImageFormat;
+import dev.uhv.memory.SharedRam;
+import picocli.CommandLine.Option;
+
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The options `uhv run` and `uhv demo` share, and their checks. */
+final class RunOptions {
+    @Option(names = "--mem", paramLabel = "SIZE", defaultValue = "64M",
+            description = "Guest RAM, a multiple of 4K, at most 1G (default: ${DEFAULT-VALUE}).")
+    String mem;
+
+    @Option(names = "--format", paramLabel = "raw|elf",
+            description = "Image format (default: by magic: ELF if it starts with \\x7fELF, else raw).")
+    String format;
+
+    @Option(names = "--load-addr", paramLabel = "ADDR", defaultValue = "0x100000",
+            description = "Where a raw image is loaded (default: ${DEFAULT-VALUE}).")
+    String loadAddr;
+
+    @Option(names = "--entry", paramLabel = "ADDR",
+            description = "Entry point (default: the load address for raw images, e_entry for ELF).")
+    String entry;
+
+    @Option(names = "--stack", paramLabel = "ADDR", description = "Initial rsp (default: the top of RAM).")
+    String stack;
+
+    @Option(names = "--cpu", paramLabel = "N|none",
+            description = "Host CPU to pin the vCPU thread and the guest process to (default: the CPU uhv starts "
+                    + "on; none: do not pin).")
+    String cpu;
+
+    @Option(names = "--serial", paramLabel = "stdio|file:PATH|none", defaultValue = "stdio",
+            description = "Where COM1 (0x3F8) output goes (default: ${DEFAULT-VALUE}).")
+    String serial;
+
+    @Option(names = "--debugcon", paramLabel = "stdio|file:PATH|none", defaultValue = "stdio",
+            description = "Where QEMU's debugcon port 0xE9 output goes (default: ${DEFAULT-VALUE}).")
+    String debugcon;
+
+    @Option(names = "--ignore-msrs",
+            description = "Unmodelled MSRs read 0 and drop writes (logged once each) instead of #GP, like KVM's "
+                    + "ignore_msrs.")
+    boolean ignoreMsrs;
+
+    @Option(names = "--dump-state", paramLabel = "PATH|-",
+            description = "Write the machine state at exit as JSON to PATH, or - for stdout.")
+    String dumpState;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop the guest after this many seconds.")
+    String timeout;
+
+    @Option(names = "--max-traps", paramLabel = "N", description = "Stop the guest after N traps.")
+    String maxTraps;
+
+    /** Validates the options and builds the run's configuration around an image already read. */
+    VmConfig toConfig(byte[] image, String imageName) throws UserError {
+        long memSize = parse("--mem", mem, Values::size);
+        if (memSize % 4096 != 0 || memSize == 0) {
+            throw new UserError("--mem " + mem + ": guest RAM must be a non-zero multiple of 4K");
+        }
+        if (memSize > SharedRam.MAX_SIZE) {
+            throw new UserError("--mem " + mem + ": too large; uhv supports at most 1G of guest RAM");
+        }
+        ImageFormat fmt = null;
+        if (format != null) {
+            fmt = switch (format) {
+                case "raw" -> ImageFormat.RAW;
+                case "elf" -> ImageFormat.ELF;
+                default -> throw new UserError("--format " + format + ": expected raw or elf");
+            };
+        }
+        long load = parse("--load-addr", loadAddr, Values::address);
+        Long entryAddr = entry == null ? null : parse("--entry", entry, Values::address);
+        Long rsp = stack == null ? null : parse("--stack", stack, Values::address);
+        if (rsp != null && (rsp < 0 || rsp > memSize)) {
+            throw new UserError(String.format("--stack %s: outside guest RAM (0x0..0x%x)", stack, memSize));
+        }
+        int pin = pinCpu();
+        Duration limit = null;
+        if (timeout != null) {
+            double seconds = parse("--timeout", timeout, Double::parseDouble);
+            if (!(seconds > 0)) {
+                throw new UserError("--timeout " + timeout + ": must be a positive number of seconds");
+            }
+            limit = Duration.ofMillis((long) Math.ceil(seconds * 1000));
+        }
+        long traps = maxTraps == null ? 0 : parse("--max-traps", maxTraps, Long::parseLong);
+        if (traps < 0) {
+            throw new UserError("--max-traps " + maxTraps + ": must be positive");
+        }
+        OutputStream serialOut = parse("--serial", serial, OutputSpec::parse).open("--serial");
+        OutputStream debugconOut = parse("--debugcon", debugcon, OutputSpec::parse).open("--debugcon");
+        return new VmConfig(image, imageName, fmt, load, entryAddr, memSize, rsp, pin, serialOut, debugconOut,
+                ignoreMsrs, limit, traps);
+    }
+
+    /** Where --dump-state writes, or null. */
+    Path dumpPath() {
+        return dumpState == null || dumpState.equals("-") ? null : Path.of(dumpState);
+    }
+
+    boolean dumpToStdout() {
+        return "-".equals(dumpState);
+    }
+
+    private int pinCpu() throws UserError {
+        if ("none".equals(cpu)) {
+            return -1;
+        }
+        if (cpu == null) {
+            return Sched.currentCpu();
+        }
+        int n = parse("--cpu", cpu, Integer::parseInt);
+        int online = Runtime.getRuntime().availableProcessors();
+        if (n < 0 || n >= online) {
+            throw new UserError("--cpu " + cpu + ": this machine has CPUs 0.." + (online - 1) + " (or use --cpu none)");
+        }
+        return n;
+    }
+
+    private interface Parser<T> {
+        T parse(String text);
+    }
+
+    private static <T> T parse(String option, String text, Parser<T> parser) throws UserError {
+        try {
+            return parser.parse(text);
+        } catch (IllegalArgumentException e) {
+            String why = e instanceof NumberFormatException || e.getMessage() == null ? "not a valid value" : e.getMessage();
+            throw new UserError(option + " " + text + ": " + why);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.uhv.cpu;
+
+/** RFLAGS bits (SDM Vol. 1, 3.4.3). */
+public final class Rflags {
+    public static final long CF = 1L;
+    public static final long FIXED_1 = 1L << 1;
+    public static final long TF = 1L << 8;
+    public static final long IF = 1L << 9;
+    public static final long DF = 1L << 10;
+    public static final long IOPL = 3L << 12;
+    public static final long AC = 1L << 18;
+    public static final long ID = 1L << 21;
+
+    private Rflags() {
+    }
+}

@@ -1,0 +1,30 @@
+package dev.uhv.emulate;
+
+import dev.uhv.cpu.GuestFault;
+import dev.uhv.decoder.DecodedInstruction;
+import dev.uhv.decoder.Mnemonic;
+
+import java.util.Set;
+
+/**
+ * One instruction family. Sees only the decoded instruction and the machine (virtual CPU, guest
+ * memory, buses); never moves rip (the run loop does, on {@link Outcome#ADVANCE}) and never touches
+ * the child process.
+ */
+public interface Emulator {
+
+    InstructionFamily family();
+
+    /** The mnemonics this family emulates. */
+    Set<Mnemonic> mnemonics();
+
+    /** Whether this family takes insn (default: all of its mnemonics). MOV is shared by CR and DR. */
+    default boolean accepts(DecodedInstruction insn) {
+        return true;
+    }
+
+    /**
+     * Applies insn's effect. Throws GuestFault for what the SDM says the instruction raises.
+     */
+    Outcome emulate(DecodedInstruction insn, Machine machine) throws GuestFault;
+}

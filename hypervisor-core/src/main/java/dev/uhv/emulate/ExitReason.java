@@ -1,0 +1,42 @@
+package dev.uhv.emulate;
+
+/**
+ * Why a run ended, and the exit status uhv returns for it. Statuses of uhv's own reasons are even, so
+ * they never collide with an isa-debug-exit status, which is always odd ((v << 1) | 1).
+ */
+public enum ExitReason {
+    /** The guest wrote to isa-debug-exit; the status is the device's. */
+    DEBUG_EXIT("debug exit", -1),
+    /** hlt: nothing can wake the virtual CPU. */
+    HALTED("halted", 0),
+    /** A guest exception with nowhere to go (no IDT delivery yet), or the guest process died. */
+    GUEST_CRASH("guest crash", 4),
+    /** A faulting instruction uhv does not emulate, or bytes that are no instruction. */
+    UNHANDLED_INSTRUCTION("unhandled instruction", 6),
+    TIMEOUT("timeout", 8),
+    MAX_TRAPS("trap limit reached", 10),
+    /** The guest tried to make a host system call; it never reached the host. */
+    GUEST_SYSCALL("guest system call blocked", 12),
+    /** Ctrl-C (SIGINT), as a shell reports it. */
+    INTERRUPTED("interrupted", 130),
+    /** uhv itself failed (a bug or a host error), not the guest. */
+    HOST_ERROR("host error", 70);
+
+    private final String text;
+    private final int status;
+
+    ExitReason(String text, int status) {
+        this.text = text;
+        this.status = status;
+    }
+
+    /** How the summary line and the dump name it. */
+    public String text() {
+        return text;
+    }
+
+    /** The process exit status for this reason (DEBUG_EXIT: the device's status instead). */
+    public int status() {
+        return status;
+    }
+}

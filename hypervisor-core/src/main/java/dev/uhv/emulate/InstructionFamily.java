@@ -1,0 +1,14 @@
+package dev.uhv.emulate;
+
+/** Instruction families, for trap counts in the summary and the state dump. */
+public enum InstructionFamily {
+    CONTROL_REGISTER,
+    DEBUG_REGISTER,
+    MSR,
+    CPUID,
+    PORT_IO,
+    DESCRIPTOR_TABLE,
+    SYSTEM,
+    TIME_STAMP,
+    SYSTEM_CALL
+}

@@ -1,0 +1,136 @@
+package dev.uhv.emulate;
+
+import dev.uhv.cpu.GuestFault;
+import dev.uhv.cpu.RegisterFile;
+import dev.uhv.cpu.VirtualCpu;
+import dev.uhv.decoder.DecodedInstruction;
+import dev.uhv.decoder.Operand;
+import dev.uhv.decoder.Register;
+import dev.uhv.io.PortBus;
+import dev.uhv.memory.GuestMemory;
+
+/**
+ * What an emulator may touch: the virtual CPU, guest memory (guest linear == physical here) and the
+ * port bus. Memory accesses outside RAM become the guest's #PF, never a host error.
+ */
+public final class Machine {
+    /** #PF error code bits (SDM Vol. 3A, 4.7). */
+    public static final long PF_WRITE = 1 << 1;
+
+    private final VirtualCpu cpu;
+    private final GuestMemory memory;
+    private final PortBus ports;
+    private final boolean ignoreMsrs;
+    private final long hostXcr0;
+
+    public Machine(VirtualCpu cpu, GuestMemory memory, PortBus ports, boolean ignoreMsrs, long hostXcr0) {
+        this.cpu = cpu;
+        this.memory = memory;
+        this.ports = ports;
+        this.ignoreMsrs = ignoreMsrs;
+        this.hostXcr0 = hostXcr0;
+    }
+
+    public VirtualCpu cpu() {
+        return cpu;
+    }
+
+    public RegisterFile regs() {
+        return cpu.regs();
+    }
+
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    public PortBus ports() {
+        return ports;
+    }
+
+    /** --ignore-msrs: unknown MSRs read 0 and writes are dropped, as KVM's ignore_msrs. */
+    public boolean ignoreMsrs() {
+        return ignoreMsrs;
+    }
+
+    /** XCR0 the host runs the child with; the guest can only have a subset of it. */
+    public long hostXcr0() {
+        return hostXcr0;
+    }
+
+    /**
+     * The linear address of a memory operand: segment base (FS and GS only, in 64-bit mode) + base +
+     * index * scale + displacement, truncated to the address size. rip-relative operands are relative
+     * to the next instruction.
+     */
+    public long effectiveAddress(Operand.Mem m, int instructionLength, int addressWidth) {
+        RegisterFile r = regs();
+        long ea = m.displacement();
+        if (m.base() == Register.RIP) {
+            ea += r.rip() + instructionLength;
+        } else if (m.base() != Register.NONE) {
+            ea += r.get(m.base());
+        }
+        if (m.index() != Register.NONE) {
+            ea += r.get(m.index()) * m.scale();
+        }
+        if (addressWidth == 32) {
+            ea &= 0xffff_ffffL;
+        } else if (addressWidth == 16) {
+            ea &= 0xffff;
+        }
+        return ea + segmentBase(m.segment());
+    }
+
+    public long segmentBase(Register segment) {
+        if (segment == Register.FS) {
+            return regs().fsBase();
+        }
+        if (segment == Register.GS) {
+            return regs().gsBase();
+        }
+        return 0;
+    }
+
+    /** Reads explicit operand i of insn (register, memory or immediate), zero-extended. */
+    public long readOperand(DecodedInstruction insn, int i) throws GuestFault {
+        Operand op = insn.operand(i);
+        if (op instanceof Operand.Reg reg) {
+            return regs().get(reg.register());
+        }
+        if (op instanceof Operand.Mem mem) {
+            return read(effectiveAddress(mem, insn.length(), insn.addressWidth()), mem.size() / 8);
+        }
+        return ((Operand.Imm) op).value();
+    }
+
+    /** Writes explicit operand i of insn (a general register or memory), at the operand's size. */
+    public void writeOperand(DecodedInstruction insn, int i, long value) throws GuestFault {
+        Operand op = insn.operand(i);
+        if (op instanceof Operand.Reg reg) {
+            regs().set(reg.register(), value);
+        } else if (op instanceof Operand.Mem mem) {
+            write(effectiveAddress(mem, insn.length(), insn.addressWidth()), mem.size() / 8, value);
+        } else {
+            throw new IllegalArgumentException("cannot write an immediate operand of " + insn.mnemonicText());
+        }
+    }
+
+    public long read(long address, int size) throws GuestFault {
+        if (!memory.contains(address, size)) {
+            throw outside(address, size, 0);
+        }
+        return memory.read(address, size);
+    }
+
+    public void write(long address, int size, long value) throws GuestFault {
+        if (!memory.contains(address, size)) {
+            throw outside(address, size, PF_WRITE);
+        }
+        memory.write(address, size, value);
+    }
+
+    private GuestFault outside(long address, int size, long errorCode) {
+        return GuestFault.pf(address, errorCode, String.format("%s of %d bytes at 0x%x, outside guest RAM (0x0..0x%x)",
+                errorCode == PF_WRITE ? "write" : "read", size, address, memory.size()));
+    }
+}

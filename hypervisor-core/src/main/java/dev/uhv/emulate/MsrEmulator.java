@@ -1,0 +1,56 @@
+package dev.uhv.emulate;
+
+import dev.uhv.cpu.GuestFault;
+import dev.uhv.cpu.MsrFile;
+import dev.uhv.cpu.RegisterFile;
+import dev.uhv.decoder.DecodedInstruction;
+import dev.uhv.decoder.Mnemonic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * RDMSR and WRMSR: ecx selects the MSR, edx:eax is the value (SDM Vol. 2B). An MSR the file does not
+ * model is #GP, unless --ignore-msrs: then it reads 0 and writes are dropped, each MSR logged once.
+ */
+public final class MsrEmulator implements Emulator {
+    private static final Logger log = LoggerFactory.getLogger(MsrEmulator.class);
+
+    private final Set<Integer> ignoredReported = new HashSet<>();
+
+    @Override
+    public InstructionFamily family() {
+        return InstructionFamily.MSR;
+    }
+
+    @Override
+    public Set<Mnemonic> mnemonics() {
+        return Set.of(Mnemonic.RDMSR, Mnemonic.WRMSR);
+    }
+
+    @Override
+    public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
+        RegisterFile r = m.regs();
+        MsrFile msrs = m.cpu().msrs();
+        int index = (int) r.ecx();
+        boolean read = insn.mnemonic() == Mnemonic.RDMSR;
+        if (m.ignoreMsrs() && !MsrFile.isModelled(index)) {
+            if (ignoredReported.add(index)) {
+                log.warn("ignoring {} of unmodelled MSR 0x{} (--ignore-msrs)", read ? "rdmsr" : "wrmsr",
+                        Integer.toHexString(index));
+            }
+            if (read) {
+                r.setEdxEax(0);
+            }
+            return Outcome.ADVANCE;
+        }
+        if (read) {
+            r.setEdxEax(msrs.read(index));
+        } else {
+            msrs.write(index, r.edxEax());
+        }
+        return Outcome.ADVANCE;
+    }
+}

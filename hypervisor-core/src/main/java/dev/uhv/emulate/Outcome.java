@@ -1,0 +1,20 @@
+package dev.uhv.emulate;
+
+/** What the run loop does after an emulated instruction. */
+public sealed interface Outcome permits Outcome.Advance, Outcome.Stop {
+
+    /** The instruction completed: move rip past it and resume the guest. */
+    Outcome ADVANCE = new Advance();
+
+    static Outcome stop(ExitReason reason, String detail) {
+        return new Stop(reason, detail);
+    }
+
+    /** The instruction completed; the run loop advances rip (the only place that does). */
+    record Advance() implements Outcome {
+    }
+
+    /** End the run. rip stays at the instruction, as the dump should show it. */
+    record Stop(ExitReason reason, String detail) implements Outcome {
+    }
+}

@@ -1,0 +1,88 @@
+package dev.uhv.emulate;
+
+import dev.uhv.cpu.GuestFault;
+import dev.uhv.cpu.RegisterFile;
+import dev.uhv.cpu.Rflags;
+import dev.uhv.decoder.DecodedInstruction;
+import dev.uhv.decoder.Mnemonic;
+import dev.uhv.decoder.Operand;
+import dev.uhv.decoder.Register;
+import dev.uhv.io.PortBus;
+
+import java.util.Set;
+
+/**
+ * IN, OUT, INS and OUTS on the port bus (SDM Vol. 2A/2B). The virtual CPU is at CPL0, so every port
+ * is accessible. A REP string instruction is done whole in one trap; rcx, rsi and rdi are updated as
+ * each element completes, so a #PF part way leaves the state the SDM describes for a restart.
+ * OUTS reads from DS:rsi with segment base 0: the FS/GS override prefixes are not honoured yet.
+ */
+public final class PortIoEmulator implements Emulator {
+
+    @Override
+    public InstructionFamily family() {
+        return InstructionFamily.PORT_IO;
+    }
+
+    @Override
+    public Set<Mnemonic> mnemonics() {
+        return Set.of(Mnemonic.IN, Mnemonic.OUT, Mnemonic.INSB, Mnemonic.INSW, Mnemonic.INSD, Mnemonic.OUTSB,
+                Mnemonic.OUTSW, Mnemonic.OUTSD);
+    }
+
+    @Override
+    public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
+        switch (insn.mnemonic()) {
+            case IN -> {
+                Register acc = ((Operand.Reg) insn.operand(0)).register();
+                int port = port(insn.operand(1), m.regs());
+                m.regs().set(acc, m.ports().read(port, acc.width() / 8) & 0xffff_ffffL);
+            }
+            case OUT -> {
+                Register acc = ((Operand.Reg) insn.operand(1)).register();
+                int port = port(insn.operand(0), m.regs());
+                m.ports().write(port, acc.width() / 8, (int) m.regs().get(acc));
+            }
+            case INSB -> string(insn, m, 1, true);
+            case INSW -> string(insn, m, 2, true);
+            case INSD -> string(insn, m, 4, true);
+            case OUTSB -> string(insn, m, 1, false);
+            case OUTSW -> string(insn, m, 2, false);
+            default -> string(insn, m, 4, false);
+        }
+        return Outcome.ADVANCE;
+    }
+
+    private static int port(Operand op, RegisterFile regs) {
+        if (op instanceof Operand.Imm imm) {
+            return (int) imm.value() & 0xff;
+        }
+        return (int) regs.get(Register.DX);
+    }
+
+    private static void string(DecodedInstruction insn, Machine m, int size, boolean in) throws GuestFault {
+        RegisterFile r = m.regs();
+        PortBus ports = m.ports();
+        long mask = insn.addressWidth() == 64 ? -1L : (1L << insn.addressWidth()) - 1;
+        int port = (int) r.get(Register.DX);
+        int pointerReg = in ? RegisterFile.GPR_RDI : RegisterFile.GPR_RSI;
+        long step = (r.rflags() & Rflags.DF) != 0 ? -size : size;
+        boolean rep = insn.has(DecodedInstruction.PREFIX_REP);
+        long count = rep ? r.gpr(RegisterFile.GPR_RCX) & mask : 1;
+        while (count != 0) {
+            long pointer = r.gpr(pointerReg);
+            long address = pointer & mask;
+            if (in) {
+                m.write(address, size, ports.read(port, size));
+            } else {
+                ports.write(port, size, (int) m.read(address, size));
+            }
+            r.setGpr(pointerReg, (pointer & ~mask) | ((pointer + step) & mask));
+            count--;
+            if (rep) {
+                long rcx = r.gpr(RegisterFile.GPR_RCX);
+                r.setGpr(RegisterFile.GPR_RCX, (rcx & ~mask) | (count & mask));
+            }
+        }
+    }
+}

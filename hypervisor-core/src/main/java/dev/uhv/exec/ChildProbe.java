@@ -1,0 +1,28 @@
+package dev.uhv.exec;
+
+import dev.uhv.linux.HostSystem;
+import dev.uhv.memory.SharedRam;
+
+/**
+ * Starts a guest process with a little RAM and stops it again, to learn whether this host lets uhv
+ * trace it and which instructions it can make fault (for `uhv doctor`).
+ *
+ * @param error          why the child could not start, or null
+ * @param cpuidFaulting  arch_prctl(ARCH_SET_CPUID, 0) worked in the child
+ * @param tscFaulting    prctl(PR_SET_TSC, PR_TSC_SIGSEGV) worked in the child
+ */
+public record ChildProbe(String error, boolean cpuidFaulting, boolean tscFaulting) {
+
+    public static ChildProbe run() {
+        long base = HostSystem.lowestMappableAddress();
+        try (SharedRam ram = new SharedRam(base + 0x10000); PtraceTransport t = new PtraceTransport()) {
+            t.start(NativeExecutables.childLauncher(), ram.fd(), base, ram.size() - base, base, -1,
+                    PtraceTransport.FLAG_CPUID_FAULT | PtraceTransport.FLAG_TSC_FAULT);
+            int active = t.activeFeatures();
+            return new ChildProbe(null, (active & PtraceTransport.FLAG_CPUID_FAULT) != 0,
+                    (active & PtraceTransport.FLAG_TSC_FAULT) != 0);
+        } catch (ChildSetupException | RuntimeException e) {
+            return new ChildProbe(e.getMessage(), false, false);
+        }
+    }
+}

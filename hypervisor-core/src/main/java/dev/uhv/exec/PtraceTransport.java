@@ -1,0 +1,161 @@
+package dev.uhv.exec;
+
+import com.sun.jna.Memory;
+import dev.uhv.cpu.RegisterFile;
+import dev.uhv.linux.ErrnoException;
+import dev.uhv.linux.Errno;
+import dev.uhv.linux.Ptrace;
+import dev.uhv.linux.Signals;
+import dev.uhv.linux.UhvNative;
+import dev.uhv.linux.Wait;
+
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * Moves traps between the child and uhv with ptrace: resume with PTRACE_SYSEMU, wait, read and write
+ * registers. Knows nothing of instructions. Every method but {@link #poke()} must be called from the
+ * thread that called {@link #start}: that thread is the tracer. Per trap: one waitpid, one
+ * GETREGS, one SETREGS, one SYSEMU, and no allocation.
+ */
+public final class PtraceTransport implements AutoCloseable {
+    /** Flags for uhv-child: ask for CPUID and RDTSC faulting. */
+    public static final int FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2;
+    /** SIGTRAP | 0x80: a system-call stop under PTRACE_O_TRACESYSGOOD. */
+    private static final int SYSCALL_STOP = Signals.SIGTRAP | 0x80;
+    private static final int SI_CODE_OFFSET = 8, SI_ADDR_OFFSET = 16;
+
+    private final Memory regsMemory = new Memory(Ptrace.USER_REGS_SIZE);
+    private final long regsAddress = regsMemory.peer();
+    private final RegisterFile regs = new RegisterFile(regsMemory.getByteBuffer(0, Ptrace.USER_REGS_SIZE)
+            .order(ByteOrder.nativeOrder()));
+    private final Memory siginfo = new Memory(Ptrace.SIGINFO_SIZE);
+    private final int[] status = new int[1];
+    private volatile int pid = -1;
+    private boolean reaped;
+    private int lastSignal;
+    private int lastExitCode;
+    private int activeFeatures;
+
+    /**
+     * Starts uhv-child with guest RAM (memfd) mapped at [mapAddress, mapAddress + mapLength) from
+     * fileOffset, and waits for its stop. The registers then hold the child's own state (the host's
+     * selectors), to be replaced by the guest's initial state.
+     */
+    public void start(Path childExecutable, int memfd, long mapAddress, long mapLength, long fileOffset, int cpu,
+                      int flags) throws ChildSetupException {
+        pid = UhvNative.spawnChild(childExecutable.toString(), memfd, mapAddress, mapLength, fileOffset, cpu, flags);
+        Wait.waitpid(pid, status, 0);
+        int st = status[0];
+        if (Wait.exited(st)) {
+            reaped = true;
+            throw ChildSetupException.fromExitCode(Wait.exitCode(st));
+        }
+        if (!Wait.stopped(st) || Wait.stopSignal(st) != Signals.SIGSTOP) {
+            close();
+            throw new ChildSetupException("the guest process did not stop as expected (wait status 0x"
+                    + Integer.toHexString(st) + ")");
+        }
+        Ptrace.setOptions(pid, Ptrace.PTRACE_O_EXITKILL | Ptrace.PTRACE_O_TRACESYSGOOD);
+        loadRegisters();
+        activeFeatures = (int) regs.gpr(12); // uhv-child reports what faulting it got in r12
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    /** FLAG_CPUID_FAULT / FLAG_TSC_FAULT bits for the faulting the child really has. */
+    public int activeFeatures() {
+        return activeFeatures;
+    }
+
+    public RegisterFile registers() {
+        return regs;
+    }
+
+    public void loadRegisters() {
+        Ptrace.getRegs(pid, regsAddress);
+    }
+
+    public void storeRegisters() {
+        Ptrace.setRegs(pid, regsAddress);
+    }
+
+    /** Resumes the guest (no signal delivered) and waits for its next stop. */
+    public StopKind resume() {
+        Ptrace.sysemu(pid, 0);
+        return waitForStop();
+    }
+
+    private StopKind waitForStop() {
+        Wait.waitpid(pid, status, 0);
+        int st = status[0];
+        if (Wait.stopped(st)) {
+            lastSignal = Wait.stopSignal(st);
+            return lastSignal == SYSCALL_STOP ? StopKind.SYSCALL : StopKind.SIGNAL;
+        }
+        reaped = true;
+        if (Wait.exited(st)) {
+            lastExitCode = Wait.exitCode(st);
+            return StopKind.EXITED;
+        }
+        lastSignal = Wait.termSignal(st);
+        return StopKind.KILLED;
+    }
+
+    /** The signal of the last SIGNAL stop or KILLED end. */
+    public int lastSignal() {
+        return lastSignal;
+    }
+
+    public int lastExitCode() {
+        return lastExitCode;
+    }
+
+    /**
+     * For a SIGSEGV/SIGBUS stop: the faulting address when the kernel reports a page fault
+     * (si_code SEGV_MAPERR or SEGV_ACCERR), else -1 (a #GP: si_code SI_KERNEL).
+     */
+    public long pageFaultAddress() {
+        Ptrace.getSigInfo(pid, siginfo.peer());
+        int code = siginfo.getInt(SI_CODE_OFFSET);
+        return code == 1 || code == 2 ? siginfo.getLong(SI_ADDR_OFFSET) : -1;
+    }
+
+    /**
+     * Makes a running guest stop soon (timeout, Ctrl-C): from any thread, a SIGUSR1 that the tracer
+     * sees as a signal stop and never delivers.
+     */
+    public void poke() {
+        int p = pid;
+        if (p > 0) {
+            try {
+                Signals.kill(p, Signals.SIGUSR1);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ESRCH) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Kills and reaps the child, once; safe to call again. */
+    @Override
+    public void close() {
+        int p = pid;
+        if (p > 0 && !reaped) {
+            try {
+                Signals.kill(p, Signals.SIGKILL);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ESRCH) {
+                    throw e;
+                }
+            }
+            do {
+                Wait.waitpid(p, status, 0);
+            } while (Wait.stopped(status[0]));
+            reaped = true;
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package dev.uhv.exec;
+
+import dev.uhv.cpu.ControlRegisters;
+import dev.uhv.cpu.CpuidModel;
+import dev.uhv.cpu.MsrFile;
+import dev.uhv.cpu.RegisterFile;
+import dev.uhv.cpu.Rflags;
+import dev.uhv.cpu.VirtualCpu;
+import dev.uhv.emulate.EmulatorTable;
+import dev.uhv.emulate.ExitReason;
+import dev.uhv.emulate.InstructionFamily;
+import dev.uhv.emulate.Machine;
+import dev.uhv.emulate.Outcome;
+import dev.uhv.io.DebugCon;
+import dev.uhv.io.IsaDebugExit;
+import dev.uhv.io.PortBus;
+import dev.uhv.io.Uart16550;
+import dev.uhv.linux.HostCpu;
+import dev.uhv.linux.Sched;
+import dev.uhv.linux.Signals;
+import dev.uhv.loader.ImageLoadException;
+import dev.uhv.loader.ImageLoader;
+import dev.uhv.loader.LoadResult;
+import dev.uhv.memory.SharedRam;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Timer;
+import java.util.TimerTask;
+
+/**
+ * One virtual machine: guest RAM, the virtual CPU, the port bus with its devices, and the child the
+ * guest runs in. {@link #run()} runs the guest on a vCPU thread of its own (the tracer) until it
+ * stops; {@link #close()} releases everything, whatever state the run ended in.
+ */
+public final class Vm implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Vm.class);
+    /** CR0 at entry: protected mode, paging, and the bits every 64-bit kernel sets (SDM Vol. 3A, 9.8.5). */
+    static final long INITIAL_CR0 = ControlRegisters.CR0_PE | ControlRegisters.CR0_MP | ControlRegisters.CR0_ET
+            | ControlRegisters.CR0_NE | ControlRegisters.CR0_WP | ControlRegisters.CR0_PG;
+    static final long INITIAL_EFER = MsrFile.EFER_LME | MsrFile.EFER_LMA | MsrFile.EFER_SCE | MsrFile.EFER_NXE;
+
+    private final VmConfig config;
+    private final HostFacts host;
+    private final SharedRam ram;
+    private final LoadResult loaded;
+    private final long mapStart;
+    private final PortBus ports = new PortBus();
+    private final Uart16550 uart;
+    private final DebugCon debugcon;
+    private final IsaDebugExit debugExit;
+    private final VirtualCpu cpu;
+    private final Machine machine;
+    private final PtraceTransport transport = new PtraceTransport();
+    private volatile ExitReason stopRequest;
+    private volatile int debugExitStatus = -1;
+    private RunResult result;
+
+    private Vm(VmConfig config, HostFacts host, SharedRam ram, LoadResult loaded, long mapStart) {
+        this.config = config;
+        this.host = host;
+        this.ram = ram;
+        this.loaded = loaded;
+        this.mapStart = mapStart;
+        uart = new Uart16550(() -> { }, config.serial());
+        debugcon = new DebugCon(config.debugcon());
+        debugExit = new IsaDebugExit(status -> debugExitStatus = status);
+        ports.register(Uart16550.COM1_BASE, 8, uart);
+        ports.register(DebugCon.PORT, 1, debugcon);
+        ports.register(IsaDebugExit.PORT, IsaDebugExit.SIZE, debugExit);
+        RegisterFile regs = transport.registers();
+        ControlRegisters cr = new ControlRegisters(INITIAL_CR0, host.initialCr4(), host.physicalAddressBits());
+        MsrFile msrs = new MsrFile(regs, HostCpu::rdtsc, INITIAL_EFER, host.physicalAddressBits());
+        cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(HostCpuidSource.INSTANCE), host.xcr0());
+        machine = new Machine(cpu, ram.memory(), ports, config.ignoreMsrs(), host.xcr0());
+    }
+
+    /**
+     * Creates guest RAM and loads the image. Throws ImageLoadException for an image that cannot run
+     * here (a user error); nothing is started yet.
+     */
+    public static Vm create(VmConfig config) throws ImageLoadException {
+        HostFacts host = HostFacts.probe();
+        SharedRam ram = new SharedRam(config.memSize());
+        try {
+            LoadResult loaded = ImageLoader.load(config.image(), config.format(), ram.memory(), config.loadAddress(),
+                    config.entry());
+            long mapStart = host.lowestMappableAddress();
+            if (loaded.lowestAddress() < mapStart) {
+                throw ImageLoadException.belowMappable(loaded.lowestAddress(), mapStart);
+            }
+            return new Vm(config, host, ram, loaded, mapStart);
+        } catch (ImageLoadException | RuntimeException e) {
+            ram.close();
+            throw e;
+        }
+    }
+
+    public VirtualCpu cpu() {
+        return cpu;
+    }
+
+    public LoadResult loaded() {
+        return loaded;
+    }
+
+    /** Runs the guest to its end on a new vCPU thread and returns how it ended. */
+    public RunResult run() throws InterruptedException {
+        Timer timer = null;
+        if (config.timeout() != null) {
+            timer = new Timer("uhv-timeout", true);
+            timer.schedule(new TimerTask() {
+                @Override
+                public void run() {
+                    requestStop(ExitReason.TIMEOUT);
+                }
+            }, config.timeout().toMillis());
+        }
+        Thread vcpu = new Thread(this::runOnVcpuThread, "uhv-vcpu0");
+        vcpu.start();
+        vcpu.join();
+        if (timer != null) {
+            timer.cancel();
+        }
+        return result;
+    }
+
+    /** Asks a running guest to stop (timeout, Ctrl-C); safe from any thread. */
+    public void requestStop(ExitReason reason) {
+        stopRequest = reason;
+        transport.poke();
+    }
+
+    private void runOnVcpuThread() {
+        long start = System.nanoTime();
+        TrapHandler handler = new TrapHandler(machine, EmulatorTable.standard());
+        Outcome.Stop end;
+        long traps = 0;
+        try {
+            if (config.cpu() >= 0) {
+                Sched.pinCurrentThread(config.cpu());
+            }
+            int flags = PtraceTransport.FLAG_CPUID_FAULT | PtraceTransport.FLAG_TSC_FAULT;
+            transport.start(NativeExecutables.childLauncher(), ram.fd(), mapStart, ram.size() - mapStart, mapStart,
+                    config.cpu(), flags);
+            reportFaultingFeatures(transport.activeFeatures());
+            setInitialState(transport.registers());
+            transport.storeRegisters();
+            TrapHandler.PageFaultQuery pageFault = transport::pageFaultAddress;
+            long maxTraps = config.maxTraps();
+            while (true) {
+                if (stopRequest != null) {
+                    end = new Outcome.Stop(stopRequest, stopDetail(stopRequest));
+                    break;
+                }
+                StopKind stop = transport.resume();
+                Outcome outcome;
+                switch (stop) {
+                    case SIGNAL -> {
+                        if (transport.lastSignal() == Signals.SIGUSR1) {
+                            continue; // uhv's own poke: the loop head sees why
+                        }
+                        transport.loadRegisters();
+                        traps++;
+                        outcome = handler.onFault(transport.lastSignal(), pageFault);
+                    }
+                    case SYSCALL -> {
+                        transport.loadRegisters();
+                        traps++;
+                        outcome = handler.onSystemCall();
+                    }
+                    case EXITED -> outcome = Outcome.stop(ExitReason.GUEST_CRASH, "the guest process exited with "
+                            + "status " + transport.lastExitCode());
+                    default -> outcome = Outcome.stop(ExitReason.GUEST_CRASH, killedDetail(transport.lastSignal()));
+                }
+                if (outcome != Outcome.ADVANCE) {
+                    end = (Outcome.Stop) outcome;
+                    break;
+                }
+                transport.storeRegisters();
+                if (debugExitStatus >= 0) {
+                    end = new Outcome.Stop(ExitReason.DEBUG_EXIT, "");
+                    break;
+                }
+                if (maxTraps > 0 && traps >= maxTraps) {
+                    end = new Outcome.Stop(ExitReason.MAX_TRAPS, "after " + traps + " traps (--max-traps)");
+                    break;
+                }
+            }
+        } catch (ChildSetupException e) {
+            end = new Outcome.Stop(ExitReason.HOST_ERROR, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("uhv failed while running the guest", e);
+            end = new Outcome.Stop(ExitReason.HOST_ERROR, String.valueOf(e.getMessage()));
+        } finally {
+            transport.close();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int status = end.reason() == ExitReason.DEBUG_EXIT ? debugExitStatus : end.reason().status();
+        result = new RunResult(end.reason(), end.detail(), status, traps, familyCounts(handler), seconds);
+        log.debug("decode cache: {} hits, {} misses", handler.cache().hits(), handler.cache().misses());
+    }
+
+    private void setInitialState(RegisterFile r) {
+        for (int i = 0; i < 16; i++) {
+            r.setGpr(i, 0);
+        }
+        r.setRip(loaded.entry());
+        r.setRsp(config.stackPointer() != null ? config.stackPointer() : ram.size());
+        r.setRflags(Rflags.FIXED_1 | Rflags.IF); // the host keeps IF set; the guest's IF is virtual (0)
+        r.setFsBase(0);
+        r.setGsBase(0);
+        r.setOrigRax(-1); // no system call to restart at the stop the child was in
+    }
+
+    private void reportFaultingFeatures(int active) {
+        if ((active & PtraceTransport.FLAG_CPUID_FAULT) == 0) {
+            log.warn("cpuid is not intercepted on this host (no CPUID faulting): the guest sees the host's CPUID");
+        }
+        if ((active & PtraceTransport.FLAG_TSC_FAULT) == 0) {
+            log.warn("rdtsc is not intercepted on this host: the guest reads the host TSC without its offset");
+        }
+    }
+
+    private String stopDetail(ExitReason reason) {
+        return switch (reason) {
+            case TIMEOUT -> "after " + config.timeout().toMillis() / 1000.0 + " s (--timeout)";
+            case INTERRUPTED -> "by Ctrl-C";
+            default -> "";
+        };
+    }
+
+    private static String killedDetail(int signal) {
+        if (signal == Signals.SIGSYS) {
+            return "the guest process was killed by uhv's seccomp wall (SIGSYS): guest code reached a host "
+                    + "system call outside PTRACE_SYSEMU (the vsyscall page?); nothing ran on the host";
+        }
+        return "the guest process was killed by " + Signals.name(signal);
+    }
+
+    private static Map<InstructionFamily, Long> familyCounts(TrapHandler handler) {
+        Map<InstructionFamily, Long> out = new EnumMap<>(InstructionFamily.class);
+        long[] counts = handler.trapsByFamily();
+        for (InstructionFamily f : InstructionFamily.values()) {
+            if (counts[f.ordinal()] > 0) {
+                out.put(f, counts[f.ordinal()]);
+            }
+        }
+        return out;
+    }
+
+    /** Flushes guest output; called on every exit path. */
+    public void flushOutput() {
+        uart.flush();
+        debugcon.flush();
+    }
+
+    /** Flushes output, kills the child if it is still there, frees guest RAM. Idempotent. */
+    @Override
+    public void close() {
+        flushOutput();
+        transport.close();
+        ram.close();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.uhv.exec;
+
+import dev.uhv.loader.ImageFormat;
+
+import java.io.OutputStream;
+import java.time.Duration;
+
+/**
+ * Everything a run needs, already validated by the CLI.
+ *
+ * @param image        the kernel image's bytes
+ * @param imageName    the name to show in messages
+ * @param format       RAW or ELF, or null to detect by magic
+ * @param loadAddress  where a raw image goes
+ * @param entry        entry point override, or null (raw: the load address; ELF: e_entry)
+ * @param memSize      guest RAM in bytes, a multiple of 4 KiB
+ * @param stackPointer initial rsp, or null for the top of RAM
+ * @param cpu          the host CPU to pin the vCPU thread and the child to, or -1 for none
+ * @param serial       where COM1 output goes
+ * @param debugcon     where port 0xE9 output goes
+ * @param ignoreMsrs   unmodelled MSRs read 0 and ignore writes instead of #GP
+ * @param timeout      wall-clock limit, or null
+ * @param maxTraps     trap limit, or 0 for none
+ */
+public record VmConfig(byte[] image, String imageName, ImageFormat format, long loadAddress, Long entry,
+                       long memSize, Long stackPointer, int cpu, OutputStream serial, OutputStream debugcon,
+                       boolean ignoreMsrs, Duration timeout, long maxTraps) {
+
+    public static final long DEFAULT_LOAD_ADDRESS = 0x100000;
+    public static final long DEFAULT_MEM_SIZE = 64L << 20;
+}

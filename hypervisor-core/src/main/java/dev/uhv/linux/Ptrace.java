@@ -1,0 +1,58 @@
+package dev.uhv.linux;
+
+import com.sun.jna.LastErrorException;
+
+/**
+ * ptrace(2) requests uhv makes. Every call must come from the thread that spawned the tracee
+ * (the tracer is a thread, not the process).
+ */
+public final class Ptrace {
+    public static final int PTRACE_CONT = 7;
+    public static final int PTRACE_GETREGS = 12;
+    public static final int PTRACE_SETREGS = 13;
+    public static final int PTRACE_SETOPTIONS = 0x4200;
+    public static final int PTRACE_GETSIGINFO = 0x4202;
+    public static final int PTRACE_SYSEMU = 31;
+
+    public static final int PTRACE_O_TRACESYSGOOD = 1;
+    public static final int PTRACE_O_EXITKILL = 1 << 20;
+
+    /** Size of struct user_regs_struct on x86-64 (27 registers of 8 bytes). */
+    public static final int USER_REGS_SIZE = 27 * 8;
+    /** Size of siginfo_t. */
+    public static final int SIGINFO_SIZE = 128;
+
+    private Ptrace() {
+    }
+
+    public static void setOptions(int pid, int options) {
+        call("PTRACE_SETOPTIONS", PTRACE_SETOPTIONS, pid, 0, options);
+    }
+
+    /** Reads the tracee's registers into native memory at regsAddress (struct user_regs_struct). */
+    public static void getRegs(int pid, long regsAddress) {
+        call("PTRACE_GETREGS", PTRACE_GETREGS, pid, 0, regsAddress);
+    }
+
+    public static void setRegs(int pid, long regsAddress) {
+        call("PTRACE_SETREGS", PTRACE_SETREGS, pid, 0, regsAddress);
+    }
+
+    /** Reads the siginfo_t of the signal the tracee stopped with into native memory. */
+    public static void getSigInfo(int pid, long siginfoAddress) {
+        call("PTRACE_GETSIGINFO", PTRACE_GETSIGINFO, pid, 0, siginfoAddress);
+    }
+
+    /** Resumes the tracee so that its system calls stop at entry and are never executed. */
+    public static void sysemu(int pid, int signal) {
+        call("PTRACE_SYSEMU", PTRACE_SYSEMU, pid, 0, signal);
+    }
+
+    private static void call(String name, int request, int pid, long addr, long data) {
+        try {
+            LibC.ptrace(request, pid, addr, data);
+        } catch (LastErrorException e) {
+            throw ErrnoException.of(name, e);
+        }
+    }
+}
