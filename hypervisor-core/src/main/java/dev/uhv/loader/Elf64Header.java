@@ -65,7 +65,7 @@ record Elf64Header(int type, long entry, long programHeaderOffset, int programHe
 
     private static void checkIdent(byte[] image) throws ImageLoadException {
         if (image.length == 0) {
-            throw new ImageLoadException(Reason.EMPTY_IMAGE, "the image is empty (0 bytes)");
+            throw ImageLoadException.emptyImage();
         }
         if (!ElfIdent.startsWithMagicPrefix(image)) {
             throw new ImageLoadException(Reason.NOT_ELF,

@@ -42,6 +42,11 @@ public final class ImageLoadException extends Exception {
         this.reason = reason;
     }
 
+    /** Both loaders refuse a 0-byte file the same way. */
+    static ImageLoadException emptyImage() {
+        return new ImageLoadException(Reason.EMPTY_IMAGE, "the image is empty (0 bytes)");
+    }
+
     public Reason reason() {
         return reason;
     }

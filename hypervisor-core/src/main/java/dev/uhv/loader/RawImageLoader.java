@@ -20,7 +20,7 @@ public final class RawImageLoader {
     public static LoadResult load(byte[] image, GuestMemory ram, long loadAddress, long entry)
             throws ImageLoadException {
         if (image.length == 0) {
-            throw new ImageLoadException(Reason.EMPTY_IMAGE, "the image is empty (0 bytes)");
+            throw ImageLoadException.emptyImage();
         }
         if (!ram.contains(loadAddress, image.length)) {
             throw new ImageLoadException(Reason.IMAGE_OUTSIDE_RAM, String.format(
