@@ -1,0 +1,152 @@
+package dev.uhv.loader;
+
+import static dev.uhv.loader.Messages.hex;
+import static dev.uhv.loader.Messages.ram;
+
+import dev.uhv.loader.ImageLoadException.Reason;
+import dev.uhv.memory.GuestMemory;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Loads an x86-64 ELF64 executable the way a boot loader (or QEMU's -kernel) does: each PT_LOAD
+ * segment goes to its physical address p_paddr, p_filesz bytes from the file and zeros up to
+ * p_memsz. ET_DYN images are not relocated: they too load at their p_paddr. The whole image is
+ * validated before anything is written, so a refused image leaves guest RAM untouched.
+ */
+public final class Elf64Loader {
+
+    /** Canonical higher-half addresses start here (48-bit virtual addresses, SDM Vol. 1 3.3.7.1). */
+    private static final long HIGHER_HALF = 0xffff_8000_0000_0000L;
+
+    private Elf64Loader() {
+    }
+
+    /** Loads the image and starts the guest at e_entry. */
+    public static LoadResult load(byte[] image, GuestMemory ram) throws ImageLoadException {
+        return load(image, ram, OptionalLong.empty());
+    }
+
+    /** Loads the image and starts the guest at entry (the user's --entry) instead of e_entry. */
+    public static LoadResult load(byte[] image, GuestMemory ram, long entry) throws ImageLoadException {
+        return load(image, ram, OptionalLong.of(entry));
+    }
+
+    private static LoadResult load(byte[] image, GuestMemory ram, OptionalLong entryOverride)
+            throws ImageLoadException {
+        Elf64Header header = Elf64Header.parse(image);
+        List<Elf64ProgramHeader> segments = loadableSegments(image, header, ram);
+        long entry;
+        if (entryOverride.isPresent()) {
+            entry = entryOverride.getAsLong();
+            if (!ram.contains(entry, 1)) {
+                throw new ImageLoadException(Reason.ENTRY_OUTSIDE_RAM, String.format(
+                        "--entry %s is outside %s", hex(entry), ram(ram)));
+            }
+        } else {
+            entry = header.entry();
+            checkEntry(entry, segments, ram);
+        }
+        return copy(image, ram, segments, entry);
+    }
+
+    /** The PT_LOAD segments with something in memory, each checked against the file and RAM. */
+    private static List<Elf64ProgramHeader> loadableSegments(byte[] image, Elf64Header header, GuestMemory ram)
+            throws ImageLoadException {
+        List<Elf64ProgramHeader> loads = new ArrayList<>();
+        for (int i = 0; i < header.programHeaderCount(); i++) {
+            Elf64ProgramHeader ph = Elf64ProgramHeader.read(image, header.programHeaderAt(i), i);
+            if (ph.type() == Elf64ProgramHeader.PT_LOAD && ph.memorySize() != 0) {
+                checkSegment(ph, image.length, ram);
+                loads.add(ph);
+            }
+        }
+        if (loads.isEmpty()) {
+            throw new ImageLoadException(Reason.NO_LOADABLE_SEGMENTS, String.format(
+                    "this ELF has no PT_LOAD segment among its %d program headers, so nothing to load:"
+                            + " link it as an executable", header.programHeaderCount()));
+        }
+        checkNoOverlap(loads);
+        return loads;
+    }
+
+    private static void checkSegment(Elf64ProgramHeader ph, long fileSize, GuestMemory ram)
+            throws ImageLoadException {
+        // gABI: "The file size may not be larger than the memory size."
+        if (Long.compareUnsigned(ph.fileSize(), ph.memorySize()) > 0) {
+            throw new ImageLoadException(Reason.BAD_SEGMENT, String.format(
+                    "ELF segment %d has p_filesz %s larger than p_memsz %s, which the ELF gABI forbids:"
+                            + " the file is corrupt", ph.index(), hex(ph.fileSize()), hex(ph.memorySize())));
+        }
+        if (!FileRange.within(ph.offset(), ph.fileSize(), fileSize)) {
+            throw new ImageLoadException(Reason.SEGMENT_OUTSIDE_FILE, String.format(
+                    "ELF segment %d's file bytes %s+%s (p_offset+p_filesz) run past the end of the file"
+                            + " (%s bytes): the file is truncated or corrupt",
+                    ph.index(), hex(ph.offset()), hex(ph.fileSize()), hex(fileSize)));
+        }
+        if (!ram.contains(ph.physicalAddress(), ph.memorySize())) {
+            throw new ImageLoadException(Reason.SEGMENT_OUTSIDE_RAM, segmentOutsideRam(ph, ram));
+        }
+    }
+
+    private static String segmentOutsideRam(Elf64ProgramHeader ph, GuestMemory ram) {
+        if (Long.compareUnsigned(ph.physicalAddress(), HIGHER_HALF) >= 0) {
+            return String.format("ELF segment %d at %s has a higher-half physical address (p_paddr), which"
+                    + " no guest RAM has: link it with physical load addresses (AT() in the linker script)",
+                    ph.index(), ph.physicalRange());
+        }
+        return String.format("ELF segment %d at %s is outside %s: give more --mem",
+                ph.index(), ph.physicalRange(), ram(ram));
+    }
+
+    /** Two segments at the same guest-physical bytes would silently overwrite each other. */
+    private static void checkNoOverlap(List<Elf64ProgramHeader> loads) throws ImageLoadException {
+        List<Elf64ProgramHeader> byAddress = new ArrayList<>(loads);
+        byAddress.sort(Comparator.comparingLong(Elf64ProgramHeader::physicalAddress));
+        for (int i = 1; i < byAddress.size(); i++) {
+            Elf64ProgramHeader lower = byAddress.get(i - 1);
+            Elf64ProgramHeader upper = byAddress.get(i);
+            if (upper.physicalAddress() < lower.physicalAddress() + lower.memorySize()) {
+                throw new ImageLoadException(Reason.OVERLAPPING_SEGMENTS, String.format(
+                        "ELF segments %d (%s) and %d (%s) overlap in guest-physical memory: the file is corrupt",
+                        lower.index(), lower.physicalRange(), upper.index(), upper.physicalRange()));
+            }
+        }
+    }
+
+    /**
+     * e_entry is a virtual address. uhv maps guest virtual == physical for now, so an entry that
+     * only a higher-half mapping (p_vaddr != p_paddr) makes valid cannot run yet: say so.
+     */
+    private static void checkEntry(long entry, List<Elf64ProgramHeader> segments, GuestMemory ram)
+            throws ImageLoadException {
+        if (ram.contains(entry, 1)) {
+            return;
+        }
+        for (Elf64ProgramHeader ph : segments) {
+            if (ph.virtualAddress() != ph.physicalAddress() && ph.coversVirtual(entry)) {
+                throw new ImageLoadException(Reason.HIGHER_HALF_ENTRY, String.format(
+                        "ELF entry point %s is a higher-half virtual address (segment %d maps virtual %s at"
+                                + " physical %s); uhv maps guest virtual == physical for now, so higher-half"
+                                + " kernels cannot start there yet (its physical address is %s)",
+                        hex(entry), ph.index(), hex(ph.virtualAddress()), hex(ph.physicalAddress()),
+                        hex(entry - ph.virtualAddress() + ph.physicalAddress())));
+            }
+        }
+        throw new ImageLoadException(Reason.ENTRY_OUTSIDE_RAM, String.format(
+                "ELF entry point %s (e_entry) is outside %s: give more --mem or check the link address",
+                hex(entry), ram(ram)));
+    }
+
+    private static LoadResult copy(byte[] image, GuestMemory ram, List<Elf64ProgramHeader> segments, long entry) {
+        List<LoadedSegment> loaded = new ArrayList<>();
+        for (Elf64ProgramHeader ph : segments) {
+            ram.write(ph.physicalAddress(), image, (int) ph.offset(), (int) ph.fileSize());
+            ram.fill(ph.physicalAddress() + ph.fileSize(), ph.memorySize() - ph.fileSize(), (byte) 0);
+            loaded.add(new LoadedSegment(ph.physicalAddress(), ph.fileSize(), ph.memorySize()));
+        }
+        return LoadResult.of(ImageFormat.ELF, entry, loaded);
+    }
+}

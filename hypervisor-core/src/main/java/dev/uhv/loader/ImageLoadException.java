@@ -1,0 +1,53 @@
+package dev.uhv.loader;
+
+/**
+ * An image uhv cannot load. The message is one line meant for the user (the CLI prints
+ * "uhv: FILE: MESSAGE"): what is wrong, where (offsets and addresses in hex), what to do.
+ */
+public final class ImageLoadException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** Why the image was refused; one value per distinct thing the user has to fix. */
+    public enum Reason {
+        EMPTY_IMAGE,
+        /** The file ends inside the ELF header. */
+        TRUNCATED,
+        NOT_ELF,
+        NOT_64_BIT,
+        NOT_LITTLE_ENDIAN,
+        NOT_X86_64,
+        /** e_type is neither ET_EXEC nor ET_DYN (a relocatable object, a core dump). */
+        NOT_EXECUTABLE,
+        /** An ELF header field that no valid file has (version, header sizes, PN_XNUM). */
+        BAD_HEADER,
+        /** e_phoff + e_phnum * e_phentsize runs past the end of the file. */
+        PROGRAM_HEADERS_OUTSIDE_FILE,
+        /** A PT_LOAD whose sizes contradict each other (p_filesz > p_memsz). */
+        BAD_SEGMENT,
+        SEGMENT_OUTSIDE_FILE,
+        SEGMENT_OUTSIDE_RAM,
+        OVERLAPPING_SEGMENTS,
+        NO_LOADABLE_SEGMENTS,
+        ENTRY_OUTSIDE_RAM,
+        /** The entry is a higher-half virtual address; uhv maps guest virtual == physical. */
+        HIGHER_HALF_ENTRY,
+        /** A raw image that does not fit in guest RAM at its load address. */
+        IMAGE_OUTSIDE_RAM
+    }
+
+    private final Reason reason;
+
+    public ImageLoadException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    /** Both loaders refuse a 0-byte file the same way. */
+    static ImageLoadException emptyImage() {
+        return new ImageLoadException(Reason.EMPTY_IMAGE, "the image is empty (0 bytes)");
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

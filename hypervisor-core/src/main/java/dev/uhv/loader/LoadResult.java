@@ -1,0 +1,22 @@
+package dev.uhv.loader;
+
+import java.util.List;
+
+/**
+ * What a loader put in guest RAM: where the guest starts (entry, guest-physical == guest-virtual
+ * for now) and the guest-physical range [lowestAddress, endAddress) the segments cover.
+ */
+public record LoadResult(ImageFormat format, long entry, long lowestAddress, long endAddress,
+                         List<LoadedSegment> segments) {
+
+    public LoadResult {
+        segments = List.copyOf(segments);
+    }
+
+    /** A result whose range is the span of the given (non-empty) segments. */
+    static LoadResult of(ImageFormat format, long entry, List<LoadedSegment> segments) {
+        long lowest = segments.stream().mapToLong(LoadedSegment::physicalAddress).min().orElseThrow();
+        long end = segments.stream().mapToLong(LoadedSegment::end).max().orElseThrow();
+        return new LoadResult(format, entry, lowest, end, segments);
+    }
+}
