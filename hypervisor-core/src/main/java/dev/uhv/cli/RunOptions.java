@@ -49,6 +49,11 @@ final class RunOptions {
                     + "ignore_msrs.")
     boolean ignoreMsrs;
 
+    @Option(names = "--rdtsc", paramLabel = "native|trap", defaultValue = "native",
+            description = "native: rdtsc/rdtscp read the host TSC at full speed (default). trap: they fault and see "
+                    + "the guest's IA32_TSC writes, at the cost of slower traps on hosts under nested virtualization.")
+    String rdtsc;
+
     @Option(names = "--dump-state", paramLabel = "PATH|-",
             description = "Write the machine state at exit as JSON to PATH, or - for stdout.")
     String dumpState;
@@ -95,10 +100,15 @@ final class RunOptions {
         if (traps < 0) {
             throw new UserError("--max-traps " + maxTraps + ": must be positive");
         }
+        boolean trapRdtsc = switch (rdtsc) {
+            case "native" -> false;
+            case "trap" -> true;
+            default -> throw new UserError("--rdtsc " + rdtsc + ": expected native or trap");
+        };
         OutputStream serialOut = parse("--serial", serial, OutputSpec::parse).open("--serial");
         OutputStream debugconOut = parse("--debugcon", debugcon, OutputSpec::parse).open("--debugcon");
         return new VmConfig(image, imageName, fmt, load, entryAddr, memSize, rsp, pin, serialOut, debugconOut,
-                ignoreMsrs, limit, traps);
+                ignoreMsrs, limit, traps, trapRdtsc);
     }
 
     /** Where --dump-state writes, or null. */

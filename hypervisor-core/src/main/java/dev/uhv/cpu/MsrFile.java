@@ -27,6 +27,7 @@ public final class MsrFile {
     private final LongSupplier hostTsc;
     private final int physicalAddressBits;
     private long tscOffset;
+    private boolean tscWritten;
     private long apicBase = APIC_BASE_DEFAULT;
     private long sysenterCs;
     private long sysenterEsp;
@@ -75,7 +76,10 @@ public final class MsrFile {
 
     public void write(int index, long value) throws GuestFault {
         switch (index) {
-            case 0x10 -> tscOffset = value - hostTsc.getAsLong();
+            case 0x10 -> {
+                tscOffset = value - hostTsc.getAsLong();
+                tscWritten = true;
+            }
             case 0x1b -> apicBase = checkApicBase(value);
             case 0xfe -> throw GuestFault.gp("wrmsr MTRRcap (0xfe) is read-only");
             case 0x174 -> sysenterCs = value & 0xffff;
@@ -115,6 +119,11 @@ public final class MsrFile {
 
     public long tscAux() {
         return tscAux;
+    }
+
+    /** Whether the guest has ever written IA32_TSC (its rdtsc then differs from the host's unless trapped). */
+    public boolean tscWritten() {
+        return tscWritten;
     }
 
     /** The guest's view of the TSC now: host TSC plus the offset its writes set. */

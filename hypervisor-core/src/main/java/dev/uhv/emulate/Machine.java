@@ -22,6 +22,7 @@ public final class Machine {
     private final PortBus ports;
     private final boolean ignoreMsrs;
     private final long hostXcr0;
+    private boolean rdtscTrapped;
 
     public Machine(VirtualCpu cpu, GuestMemory memory, PortBus ports, boolean ignoreMsrs, long hostXcr0) {
         this.cpu = cpu;
@@ -50,6 +51,15 @@ public final class Machine {
     /** --ignore-msrs: unknown MSRs read 0 and writes are dropped, as KVM's ignore_msrs. */
     public boolean ignoreMsrs() {
         return ignoreMsrs;
+    }
+
+    /** Whether rdtsc/rdtscp fault in the child (and so see the guest's TSC offset). */
+    public boolean rdtscTrapped() {
+        return rdtscTrapped;
+    }
+
+    public void setRdtscTrapped(boolean value) {
+        rdtscTrapped = value;
     }
 
     /** XCR0 the host runs the child with; the guest can only have a subset of it. */

@@ -1,6 +1,7 @@
 package dev.uhv.emulate;
 
 import dev.uhv.cpu.GuestFault;
+import dev.uhv.cpu.Msr;
 import dev.uhv.cpu.MsrFile;
 import dev.uhv.cpu.RegisterFile;
 import dev.uhv.decoder.DecodedInstruction;
@@ -19,6 +20,7 @@ public final class MsrEmulator implements Emulator {
     private static final Logger log = LoggerFactory.getLogger(MsrEmulator.class);
 
     private final Set<Integer> ignoredReported = new HashSet<>();
+    private boolean tscWarned;
 
     @Override
     public InstructionFamily family() {
@@ -50,6 +52,11 @@ public final class MsrEmulator implements Emulator {
             r.setEdxEax(msrs.read(index));
         } else {
             msrs.write(index, r.edxEax());
+            if (index == Msr.TSC.index() && !m.rdtscTrapped() && !tscWarned) {
+                tscWarned = true;
+                log.warn("guest wrote IA32_TSC; rdmsr sees the new value but rdtsc still reads the host TSC "
+                        + "(--rdtsc trap makes rdtsc follow it)");
+            }
         }
         return Outcome.ADVANCE;
     }

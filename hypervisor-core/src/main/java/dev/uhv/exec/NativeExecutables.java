@@ -66,10 +66,20 @@ public final class NativeExecutables {
         return target;
     }
 
+    /** $XDG_CACHE_HOME/uhv or ~/.cache/uhv, else the temp folder (a user without a writable home). */
     private static Path cacheDir() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("uhv");
+        Path dir = base.resolve("uhv");
+        try {
+            Files.createDirectories(dir);
+            if (Files.isWritable(dir)) {
+                return dir;
+            }
+        } catch (IOException e) {
+            // fall through to the temp folder
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "uhv-" + System.getProperty("user.name"));
     }
 
     private static String sha256(byte[] bytes) {

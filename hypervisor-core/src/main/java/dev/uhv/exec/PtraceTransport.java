@@ -1,6 +1,7 @@
 package dev.uhv.exec;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import dev.uhv.cpu.RegisterFile;
 import dev.uhv.linux.ErrnoException;
 import dev.uhv.linux.Errno;
@@ -26,7 +27,7 @@ public final class PtraceTransport implements AutoCloseable {
     private static final int SI_CODE_OFFSET = 8, SI_ADDR_OFFSET = 16;
 
     private final Memory regsMemory = new Memory(Ptrace.USER_REGS_SIZE);
-    private final long regsAddress = regsMemory.peer();
+    private final long regsAddress = Pointer.nativeValue(regsMemory);
     private final RegisterFile regs = new RegisterFile(regsMemory.getByteBuffer(0, Ptrace.USER_REGS_SIZE)
             .order(ByteOrder.nativeOrder()));
     private final Memory siginfo = new Memory(Ptrace.SIGINFO_SIZE);
@@ -118,7 +119,7 @@ public final class PtraceTransport implements AutoCloseable {
      * (si_code SEGV_MAPERR or SEGV_ACCERR), else -1 (a #GP: si_code SI_KERNEL).
      */
     public long pageFaultAddress() {
-        Ptrace.getSigInfo(pid, siginfo.peer());
+        Ptrace.getSigInfo(pid, Pointer.nativeValue(siginfo));
         int code = siginfo.getInt(SI_CODE_OFFSET);
         return code == 1 || code == 2 ? siginfo.getLong(SI_ADDR_OFFSET) : -1;
     }

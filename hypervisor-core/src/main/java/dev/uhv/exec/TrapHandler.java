@@ -63,10 +63,14 @@ final class TrapHandler {
         return emulate(emulator, insn, rip);
     }
 
-    /** A system-call stop: the instruction (syscall, int 0x80, sysenter) ends just before rip. */
+    /**
+     * A system-call stop: the instruction (syscall, int 0x80, sysenter) ends just before rip, and the
+     * kernel has already replaced rax with -ENOSYS; the guest's rax is in orig_rax.
+     */
     Outcome onSystemCall() {
         RegisterFile r = machine.regs();
         r.setRip(r.rip() - SYSCALL_INSTRUCTION_LENGTH);
+        r.setGpr(RegisterFile.GPR_RAX, r.origRax());
         return onFault(Signals.SIGTRAP, () -> -1);
     }
 

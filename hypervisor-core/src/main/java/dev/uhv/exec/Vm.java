@@ -3,6 +3,7 @@ package dev.uhv.exec;
 import dev.uhv.cpu.ControlRegisters;
 import dev.uhv.cpu.CpuidModel;
 import dev.uhv.cpu.MsrFile;
+import dev.uhv.cpu.NativeHostCpuid;
 import dev.uhv.cpu.RegisterFile;
 import dev.uhv.cpu.Rflags;
 import dev.uhv.cpu.VirtualCpu;
@@ -12,6 +13,7 @@ import dev.uhv.emulate.InstructionFamily;
 import dev.uhv.emulate.Machine;
 import dev.uhv.emulate.Outcome;
 import dev.uhv.io.DebugCon;
+import dev.uhv.io.IrqLine;
 import dev.uhv.io.IsaDebugExit;
 import dev.uhv.io.PortBus;
 import dev.uhv.io.Uart16550;
@@ -64,7 +66,7 @@ public final class Vm implements AutoCloseable {
         this.ram = ram;
         this.loaded = loaded;
         this.mapStart = mapStart;
-        uart = new Uart16550(() -> { }, config.serial());
+        uart = new Uart16550(IrqLine.NONE, config.serial());
         debugcon = new DebugCon(config.debugcon());
         debugExit = new IsaDebugExit(status -> debugExitStatus = status);
         ports.register(Uart16550.COM1_BASE, 8, uart);
@@ -73,7 +75,7 @@ public final class Vm implements AutoCloseable {
         RegisterFile regs = transport.registers();
         ControlRegisters cr = new ControlRegisters(INITIAL_CR0, host.initialCr4(), host.physicalAddressBits());
         MsrFile msrs = new MsrFile(regs, HostCpu::rdtsc, INITIAL_EFER, host.physicalAddressBits());
-        cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(HostCpuidSource.INSTANCE), host.xcr0());
+        cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(new NativeHostCpuid()), host.xcr0());
         machine = new Machine(cpu, ram.memory(), ports, config.ignoreMsrs(), host.xcr0());
     }
 
@@ -142,10 +144,11 @@ public final class Vm implements AutoCloseable {
             if (config.cpu() >= 0) {
                 Sched.pinCurrentThread(config.cpu());
             }
-            int flags = PtraceTransport.FLAG_CPUID_FAULT | PtraceTransport.FLAG_TSC_FAULT;
+            int flags = PtraceTransport.FLAG_CPUID_FAULT | (config.trapRdtsc() ? PtraceTransport.FLAG_TSC_FAULT : 0);
             transport.start(NativeExecutables.childLauncher(), ram.fd(), mapStart, ram.size() - mapStart, mapStart,
                     config.cpu(), flags);
             reportFaultingFeatures(transport.activeFeatures());
+            machine.setRdtscTrapped((transport.activeFeatures() & PtraceTransport.FLAG_TSC_FAULT) != 0);
             setInitialState(transport.registers());
             transport.storeRegisters();
             TrapHandler.PageFaultQuery pageFault = transport::pageFaultAddress;
@@ -173,7 +176,7 @@ public final class Vm implements AutoCloseable {
                     }
                     case EXITED -> outcome = Outcome.stop(ExitReason.GUEST_CRASH, "the guest process exited with "
                             + "status " + transport.lastExitCode());
-                    default -> outcome = Outcome.stop(ExitReason.GUEST_CRASH, killedDetail(transport.lastSignal()));
+                    default -> outcome = killed(transport.lastSignal());
                 }
                 if (outcome != Outcome.ADVANCE) {
                     end = (Outcome.Stop) outcome;
@@ -219,8 +222,8 @@ public final class Vm implements AutoCloseable {
         if ((active & PtraceTransport.FLAG_CPUID_FAULT) == 0) {
             log.warn("cpuid is not intercepted on this host (no CPUID faulting): the guest sees the host's CPUID");
         }
-        if ((active & PtraceTransport.FLAG_TSC_FAULT) == 0) {
-            log.warn("rdtsc is not intercepted on this host: the guest reads the host TSC without its offset");
+        if (config.trapRdtsc() && (active & PtraceTransport.FLAG_TSC_FAULT) == 0) {
+            log.warn("rdtsc cannot be intercepted on this host (PR_SET_TSC refused): --rdtsc trap has no effect");
         }
     }
 
@@ -232,12 +235,13 @@ public final class Vm implements AutoCloseable {
         };
     }
 
-    private static String killedDetail(int signal) {
+    /** Only uhv's seccomp wall kills with SIGSYS: a system call that escaped PTRACE_SYSEMU was stopped. */
+    private static Outcome killed(int signal) {
         if (signal == Signals.SIGSYS) {
-            return "the guest process was killed by uhv's seccomp wall (SIGSYS): guest code reached a host "
-                    + "system call outside PTRACE_SYSEMU (the vsyscall page?); nothing ran on the host";
+            return Outcome.stop(ExitReason.GUEST_SYSCALL, "the seccomp wall killed the guest process: guest code "
+                    + "reached a host system call outside PTRACE_SYSEMU (the vsyscall page?); it did not run");
         }
-        return "the guest process was killed by " + Signals.name(signal);
+        return Outcome.stop(ExitReason.GUEST_CRASH, "the guest process was killed by " + Signals.name(signal));
     }
 
     private static Map<InstructionFamily, Long> familyCounts(TrapHandler handler) {

@@ -21,10 +21,12 @@ import java.time.Duration;
  * @param ignoreMsrs   unmodelled MSRs read 0 and ignore writes instead of #GP
  * @param timeout      wall-clock limit, or null
  * @param maxTraps     trap limit, or 0 for none
+ * @param trapRdtsc    make rdtsc/rdtscp fault so they see the guest's TSC offset (costly on hosts
+ *                     where CR4 writes are slow: the kernel toggles CR4.TSD on every switch)
  */
 public record VmConfig(byte[] image, String imageName, ImageFormat format, long loadAddress, Long entry,
                        long memSize, Long stackPointer, int cpu, OutputStream serial, OutputStream debugcon,
-                       boolean ignoreMsrs, Duration timeout, long maxTraps) {
+                       boolean ignoreMsrs, Duration timeout, long maxTraps, boolean trapRdtsc) {
 
     public static final long DEFAULT_LOAD_ADDRESS = 0x100000;
     public static final long DEFAULT_MEM_SIZE = 64L << 20;

@@ -32,7 +32,9 @@ public final class ImageLoadException extends Exception {
         /** The entry is a higher-half virtual address; uhv maps guest virtual == physical. */
         HIGHER_HALF_ENTRY,
         /** A raw image that does not fit in guest RAM at its load address. */
-        IMAGE_OUTSIDE_RAM
+        IMAGE_OUTSIDE_RAM,
+        /** The image loads below vm.mmap_min_addr, which this user cannot map. */
+        BELOW_MAPPABLE
     }
 
     private final Reason reason;
@@ -45,6 +47,13 @@ public final class ImageLoadException extends Exception {
     /** Both loaders refuse a 0-byte file the same way. */
     static ImageLoadException emptyImage() {
         return new ImageLoadException(Reason.EMPTY_IMAGE, "the image is empty (0 bytes)");
+    }
+
+    /** The image needs guest-physical addresses below what this (non-root) user can map. */
+    public static ImageLoadException belowMappable(long lowest, long mappable) {
+        return new ImageLoadException(Reason.BELOW_MAPPABLE, String.format("the image loads at 0x%x, below "
+                + "vm.mmap_min_addr (0x%x), which only root can map: load it at 0x100000 or above (--load-addr, or "
+                + "the linker script) or run as root", lowest, mappable));
     }
 
     public Reason reason() {
