@@ -8,6 +8,8 @@
  *   mov rax, cr0 ; mov ecx, 0xC0000081 ; rdmsr ; wrmsr ; out 0xe9, al ; dec r12 ; jnz loop ; hlt
  *
  * usage: ptrace-floor ITERATIONS CPU     prints: "floor: TRAPS traps, US us/trap"
+ *        ptrace-floor compute STEPS CPU   runs guests/src/bench-compute.s's loop natively and
+ *                                         prints: "native: STEPS steps, S s, result=0x..."
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -48,7 +50,26 @@ static void pin(int cpu) {
     }
 }
 
+/* The same dependent multiply-add chain as bench-compute.s, in the same instructions. */
+static int compute(long steps, int cpu) {
+    pin(cpu);
+    uint64_t x = 1, a = 6364136223846793005ULL, c = 1442695040888963407ULL;
+    double t0 = now();
+    __asm__ volatile("1: imul %[a], %[x]\n\t"
+                     "add %[c], %[x]\n\t"
+                     "dec %[n]\n\t"
+                     "jnz 1b"
+                     : [x] "+r"(x), [n] "+r"(steps)
+                     : [a] "r"(a), [c] "r"(c)
+                     : "cc");
+    printf("native: %.6f s, result=0x%016llx\n", now() - t0, (unsigned long long)x);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "compute") == 0) {
+        return compute(argc > 2 ? atol(argv[2]) : 300000000L, argc > 3 ? atoi(argv[3]) : 0);
+    }
     long iterations = argc > 1 ? atol(argv[1]) : 100000;
     int cpu = argc > 2 ? atoi(argv[2]) : 0;
     static const unsigned char loop[] = {

@@ -32,8 +32,8 @@ final class RunOptions {
     String stack;
 
     @Option(names = "--cpu", paramLabel = "N|none",
-            description = "Host CPU to pin the vCPU thread and the guest process to (default: the CPU uhv starts "
-                    + "on; none: do not pin).")
+            description = "Host CPU to pin the vCPU thread and the guest process to; uhv's other threads keep off it "
+                    + "(default: the highest CPU uhv may use; none: do not pin).")
     String cpu;
 
     @Option(names = "--serial", paramLabel = "stdio|file:PATH|none", defaultValue = "stdio",
@@ -125,7 +125,7 @@ final class RunOptions {
             return -1;
         }
         if (cpu == null) {
-            return Sched.currentCpu();
+            return Sched.defaultCpu();
         }
         int n = parse("--cpu", cpu, Integer::parseInt);
         int online = Runtime.getRuntime().availableProcessors();

@@ -136,13 +136,14 @@ public final class Vm implements AutoCloseable {
     }
 
     private void runOnVcpuThread() {
-        long start = System.nanoTime();
+        long start = 0;
         TrapHandler handler = new TrapHandler(machine, EmulatorTable.standard());
         Outcome.Stop end;
         long traps = 0;
         try {
             if (config.cpu() >= 0) {
                 Sched.pinCurrentThread(config.cpu());
+                Sched.reserveCpuForCurrentThread(config.cpu());
             }
             int flags = PtraceTransport.FLAG_CPUID_FAULT | (config.trapRdtsc() ? PtraceTransport.FLAG_TSC_FAULT : 0);
             transport.start(NativeExecutables.childLauncher(), ram.fd(), mapStart, ram.size() - mapStart, mapStart,
@@ -151,6 +152,7 @@ public final class Vm implements AutoCloseable {
             machine.setRdtscTrapped((transport.activeFeatures() & PtraceTransport.FLAG_TSC_FAULT) != 0);
             setInitialState(transport.registers());
             transport.storeRegisters();
+            start = System.nanoTime(); // guest time: from its first instruction, without the child's set-up
             TrapHandler.PageFaultQuery pageFault = transport::pageFaultAddress;
             long maxTraps = config.maxTraps();
             while (true) {
@@ -200,7 +202,7 @@ public final class Vm implements AutoCloseable {
         } finally {
             transport.close();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = start == 0 ? 0 : (System.nanoTime() - start) / 1e9;
         int status = end.reason() == ExitReason.DEBUG_EXIT ? debugExitStatus : end.reason().status();
         result = new RunResult(end.reason(), end.detail(), status, traps, familyCounts(handler), seconds);
         log.debug("decode cache: {} hits, {} misses", handler.cache().hits(), handler.cache().misses());

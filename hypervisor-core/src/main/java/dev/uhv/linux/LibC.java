@@ -34,6 +34,8 @@ final class LibC {
 
     static native int sched_setaffinity(int pid, long cpusetsize, long[] mask) throws LastErrorException;
 
+    static native int sched_getaffinity(int pid, long cpusetsize, long[] mask) throws LastErrorException;
+
     static native int sched_getcpu();
 
     static native int gettid();
