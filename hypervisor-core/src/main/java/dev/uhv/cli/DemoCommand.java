@@ -59,7 +59,8 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("    %-16s %18s%n", name, pad(dump.msrs().get(name)));
         }
         out.printf("  Interrupt flag   %s%n", dump.interruptFlag() ? "1 (enabled)" : "0 (disabled)");
-        out.printf("  Traps            %d %s%n", dump.traps(), dump.trapsByFamily());
+        out.printf("  Traps            %d%n", dump.traps());
+        dump.trapsByFamily().forEach((family, n) -> out.printf("    %-16s %18d%n", family, n));
         out.flush();
     }
 

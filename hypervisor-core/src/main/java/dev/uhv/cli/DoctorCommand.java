@@ -36,7 +36,9 @@ final class DoctorCommand implements Callable<Integer> {
                         + "see the host's CPUID; nothing to do here, uhv says so when it runs");
             }
             if (probe.tscFaulting()) {
-                ok("rdtsc faulting", "PR_SET_TSC works: rdtsc/rdtscp see the guest's TSC offset");
+                ok("rdtsc faulting", "PR_SET_TSC works: with --rdtsc trap, rdtsc/rdtscp see the guest's "
+                        + "IA32_TSC writes (each trap then costs more where CR4 writes are slow, as under nested "
+                        + "virtualization)");
             } else {
                 warn("rdtsc faulting", "PR_SET_TSC is refused: rdtsc returns the host TSC without the guest's offset");
             }
@@ -125,7 +127,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     private static String read(Path p) {
         try {
-            return Files.readString(p).trim();
+            return HostSystem.readProcFile(p).trim();
         } catch (IOException e) {
             return "";
         }

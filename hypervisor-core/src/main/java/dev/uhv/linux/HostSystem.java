@@ -32,9 +32,17 @@ public final class HostSystem {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /**
+     * Reads a /proc or /sys file whole. Files.readString trusts the size the file reports, and
+     * /proc files report 0 and come back cut short; reading lines streams to the end.
+     */
+    public static String readProcFile(Path path) throws IOException {
+        return String.join("\n", Files.readAllLines(path));
+    }
+
     static long readLong(Path path, long fallback) {
         try {
-            return Long.parseLong(Files.readString(path).trim());
+            return Long.parseLong(readProcFile(path).trim());
         } catch (IOException | NumberFormatException e) {
             return fallback;
         }
