@@ -23,6 +23,7 @@ import dev.uhv.linux.Signals;
 final class TrapHandler {
     /** Bytes at the entry of a syscall stop's instruction: rip is already past it, by 2 bytes. */
     private static final int SYSCALL_INSTRUCTION_LENGTH = 2;
+    private static final int INT3_OPCODE = 0xcc;
 
     private final Machine machine;
     private final EmulatorTable emulators;
@@ -44,6 +45,11 @@ final class TrapHandler {
     Outcome onFault(int signal, PageFaultQuery pageFault) {
         RegisterFile r = machine.regs();
         long rip = r.rip();
+        if (signal == Signals.SIGTRAP && isBreakpointBefore(rip)) {
+            // #BP is a trap: rip is already past the int3 (SDM Vol. 3A, 6.5)
+            return Outcome.stop(ExitReason.GUEST_CRASH, String.format("guest #BP: `int3` at 0x%x (exceptions are "
+                    + "not delivered through the guest's IDT yet)", rip - 1));
+        }
         int n = machine.memory().readAvailable(rip, window);
         if (n == 0) {
             return Outcome.stop(ExitReason.GUEST_CRASH, String.format(
@@ -111,6 +117,10 @@ final class TrapHandler {
         String text = decoder.format(window, insn.length(), rip);
         return Outcome.stop(ExitReason.GUEST_CRASH, String.format("guest %s: %s (`%s` at 0x%x; exceptions are "
                 + "not delivered through the guest's IDT yet)", f.mnemonic(), f.getMessage(), text, rip));
+    }
+
+    private boolean isBreakpointBefore(long rip) {
+        return machine.memory().contains(rip - 1, 1) && machine.memory().readU8(rip - 1) == INT3_OPCODE;
     }
 
     long[] trapsByFamily() {
