@@ -3,6 +3,7 @@ package dev.uhv.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,5 +105,24 @@ class ControlRegistersTest {
         assertEquals(0xf, cr.cr8());
         assertThrows(GuestFault.class, () -> cr.writeCr8(0x10));
         assertEquals(0xf, cr.cr8());
+    }
+
+    /**
+     * Main-code bug: a CR4 bit whose feature CPUID does not enumerate is reserved, and setting it is
+     * #GP(0) (SDM Vol. 3A, 2.5 and 2.6.2.1; Vol. 2B MOV to CR4). The CPUID model hides SMEP (leaf 7
+     * EBX 7), SMAP (EBX 20), UMIP (ECX 2) and PKU (ECX 3) on every host, yet CR4_SUPPORTED contains
+     * CR4_SMEP, CR4_SMAP, CR4_UMIP and CR4_PKE, so writeCr4 accepts them.
+     */
+    @Disabled("ControlRegisters.CR4_SUPPORTED offers SMEP/SMAP/UMIP/PKE, which the CPUID model hides")
+    @Test
+    void cr4BitsOfFeaturesTheGuestCpuidHidesAreGp() {
+        CpuidResult leaf7 = new CpuidModel(new FakeHostCpuid()).query(7, 0, 0, 0xfee0_0900L);
+        assertEquals(0, leaf7.ebx() & (1 << 7 | 1 << 20), "SMEP, SMAP hidden");
+        assertEquals(0, leaf7.ecx() & (1 << 2 | 1 << 3), "UMIP, PKU hidden");
+
+        for (long bit : new long[] {ControlRegisters.CR4_SMEP, ControlRegisters.CR4_SMAP, ControlRegisters.CR4_UMIP,
+            ControlRegisters.CR4_PKE}) {
+            assertEquals(GuestFault.GP, assertThrows(GuestFault.class, () -> cr.writeCr4(CR4 | bit)).vector());
+        }
     }
 }
