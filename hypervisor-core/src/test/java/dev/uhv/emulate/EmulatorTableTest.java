@@ -1,0 +1,133 @@
+package dev.uhv.emulate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.uhv.decoder.Mnemonic;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Dispatch from decoded instructions to the family that emulates them. */
+class EmulatorTableTest {
+    private final TestMachine t = new TestMachine();
+    private final EmulatorTable table = EmulatorTable.standard();
+
+    private Emulator find(String hex) {
+        return table.find(t.decode(hex));
+    }
+
+    @ParameterizedTest(name = "{1}: {0}")
+    @CsvSource({
+        "0f 22 c0, ControlRegisterEmulator, mov cr0 rax",
+        "0f 20 d8, ControlRegisterEmulator, mov rax cr3",
+        "44 0f 22 c0, ControlRegisterEmulator, mov cr8 rax",
+        "0f 06, ControlRegisterEmulator, clts",
+        "0f 01 f0, ControlRegisterEmulator, lmsw ax",
+        "0f 23 f8, DebugRegisterEmulator, mov dr7 rax",
+        "0f 21 c0, DebugRegisterEmulator, mov rax dr0",
+        "0f 32, MsrEmulator, rdmsr",
+        "0f 30, MsrEmulator, wrmsr",
+        "0f a2, CpuidEmulator, cpuid",
+        "e4 80, PortIoEmulator, in al imm8",
+        "ed, PortIoEmulator, in eax dx",
+        "e6 80, PortIoEmulator, out imm8 al",
+        "66 ef, PortIoEmulator, out dx ax",
+        "f3 6c, PortIoEmulator, rep insb",
+        "66 6d, PortIoEmulator, insw",
+        "6d, PortIoEmulator, insd",
+        "f3 6e, PortIoEmulator, rep outsb",
+        "66 6f, PortIoEmulator, outsw",
+        "6f, PortIoEmulator, outsd",
+        "0f 01 10, DescriptorTableEmulator, lgdt",
+        "0f 01 18, DescriptorTableEmulator, lidt",
+        "0f 01 00, DescriptorTableEmulator, sgdt",
+        "0f 01 08, DescriptorTableEmulator, sidt",
+        "0f 00 d0, DescriptorTableEmulator, lldt",
+        "0f 00 d8, DescriptorTableEmulator, ltr",
+        "0f 00 c0, DescriptorTableEmulator, sldt",
+        "0f 00 c8, DescriptorTableEmulator, str",
+        "0f 01 e0, DescriptorTableEmulator, smsw",
+        "f4, SystemEmulator, hlt",
+        "fa, SystemEmulator, cli",
+        "fb, SystemEmulator, sti",
+        "0f 01 f8, SystemEmulator, swapgs",
+        "0f 01 38, SystemEmulator, invlpg",
+        "66 0f 38 82 03, SystemEmulator, invpcid",
+        "0f 09, SystemEmulator, wbinvd",
+        "0f 08, SystemEmulator, invd",
+        "0f 01 d1, SystemEmulator, xsetbv",
+        "0f 31, TimeStampEmulator, rdtsc",
+        "0f 01 f9, TimeStampEmulator, rdtscp",
+        "0f 05, SystemCallEmulator, syscall",
+        "0f 34, SystemCallEmulator, sysenter",
+        "cd 80, SystemCallEmulator, int 0x80"})
+    void dispatchesEachFamilysInstructions(String hex, String emulatorClass, String what) {
+        Emulator e = find(hex);
+
+        assertNotNull(e, what);
+        assertEquals(emulatorClass, e.getClass().getSimpleName(), what);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "48 8b 03", // mov rax, [rbx]
+        "48 89 d8", // mov rax, rbx
+        "8e d8", // mov ds, ax
+        "cd 21", // int 0x21
+        "cc", // int3
+        "90", // nop
+        "0f 0b", // ud2
+        "0f 01 d0", // xgetbv: runs natively
+        "0f 07"}) // sysret: not emulated yet
+    void findsNothingForInstructionsUhvDoesNotEmulate(String hex) {
+        assertNull(find(hex));
+    }
+
+    @Test
+    void familiesNameThemselves() {
+        assertEquals(InstructionFamily.CONTROL_REGISTER, find("0f 22 c0").family());
+        assertEquals(InstructionFamily.DEBUG_REGISTER, find("0f 23 f8").family());
+        assertEquals(InstructionFamily.MSR, find("0f 32").family());
+        assertEquals(InstructionFamily.CPUID, find("0f a2").family());
+        assertEquals(InstructionFamily.PORT_IO, find("ed").family());
+        assertEquals(InstructionFamily.DESCRIPTOR_TABLE, find("0f 01 10").family());
+        assertEquals(InstructionFamily.SYSTEM, find("f4").family());
+        assertEquals(InstructionFamily.TIME_STAMP, find("0f 31").family());
+        assertEquals(InstructionFamily.SYSTEM_CALL, find("0f 05").family());
+    }
+
+    @Test
+    void onlyMovIsSharedBetweenFamilies() {
+        List<Emulator> all = List.of(new ControlRegisterEmulator(), new DebugRegisterEmulator(), new MsrEmulator(),
+                new CpuidEmulator(), new PortIoEmulator(), new DescriptorTableEmulator(), new SystemEmulator(),
+                new TimeStampEmulator(), new SystemCallEmulator());
+        Map<Mnemonic, Integer> owners = new EnumMap<>(Mnemonic.class);
+        for (Emulator e : all) {
+            for (Mnemonic m : e.mnemonics()) {
+                owners.merge(m, 1, Integer::sum);
+            }
+        }
+
+        owners.values().removeIf(n -> n == 1);
+        assertEquals(Map.of(Mnemonic.MOV, 2), owners);
+    }
+
+    @Test
+    void aTableWithoutTheControlRegisterFamilyFindsNoEmulatorForMovCr() {
+        EmulatorTable onlyDebug = new EmulatorTable(List.of(new DebugRegisterEmulator()));
+
+        assertNull(onlyDebug.find(t.decode("0f 22 c0")));
+        assertEquals(DebugRegisterEmulator.class, onlyDebug.find(t.decode("0f 23 f8")).getClass());
+    }
+
+    @Test
+    void anEmptyTableFindsNothing() {
+        assertNull(new EmulatorTable(List.of()).find(t.decode("f4")));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.uhv.emulate;
+
+import dev.uhv.cpu.TableRegister;
+import dev.uhv.cpu.VirtualCpu;
+import dev.uhv.memory.GuestMemory;
+
+/**
+ * Builds a GDT in guest memory. Descriptor layouts from SDM Vol. 3A, 3.4.5 (segment descriptors,
+ * 8 bytes) and 8.2.3 / Figure 8-4 (64-bit TSS and LDT descriptors, 16 bytes).
+ */
+final class Gdt {
+    static final int TYPE_LDT = 0x2;
+    static final int TYPE_TSS_AVAILABLE = 0x9;
+    static final int TYPE_TSS_BUSY = 0xb;
+    /** A flat 64-bit ring-0 code segment: L=1, P=1, S=1, type execute/read, accessed. */
+    static final long CODE64 = 0x00af_9b00_0000_ffffL;
+
+    private final GuestMemory memory;
+    private final long base;
+
+    Gdt(GuestMemory memory, long base) {
+        this.memory = memory;
+        this.base = base;
+    }
+
+    long base() {
+        return base;
+    }
+
+    /** The guest address of the descriptor a selector names. */
+    long address(int selector) {
+        return base + (selector & ~7);
+    }
+
+    /** Writes an 8-byte descriptor at selector. */
+    Gdt put(int selector, long descriptor) {
+        memory.writeU64(address(selector), descriptor);
+        return this;
+    }
+
+    /** Writes a 16-byte system descriptor at selector. */
+    Gdt putSystem(int selector, long base, long limit, int type, boolean present, boolean granular) {
+        long[] d = system(base, limit, type, present, granular);
+        memory.writeU64(address(selector), d[0]);
+        memory.writeU64(address(selector) + 8, d[1]);
+        return this;
+    }
+
+    /** Points the CPU's GDTR at this table with the given limit. */
+    Gdt load(VirtualCpu cpu, int limit) {
+        cpu.tables().setGdtr(new TableRegister(base, limit));
+        return this;
+    }
+
+    /** The two quadwords of a 64-bit system descriptor, DPL 0. */
+    static long[] system(long base, long limit, int type, boolean present, boolean granular) {
+        long low = (limit & 0xffff)
+                | (base & 0xff_ffffL) << 16
+                | (long) (type & 0xf) << 40
+                | (present ? 1L << 47 : 0)
+                | ((limit >>> 16) & 0xf) << 48
+                | (granular ? 1L << 55 : 0)
+                | ((base >>> 24) & 0xff) << 56;
+        long high = base >>> 32;
+        return new long[] {low, high};
+    }
+}
