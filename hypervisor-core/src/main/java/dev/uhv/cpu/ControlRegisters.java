@@ -20,12 +20,12 @@ public final class ControlRegisters {
             CR4_PCIDE = 1L << 17, CR4_OSXSAVE = 1L << 18, CR4_SMEP = 1L << 20, CR4_SMAP = 1L << 21,
             CR4_PKE = 1L << 22;
     /**
-     * CR4 bits the virtual CPU offers. LA57, VMXE and SMXE are reserved because CPUID does not
-     * offer 5-level paging, VMX or SMX; setting a reserved bit is #GP.
+     * CR4 bits the virtual CPU offers: those whose feature its CPUID reports (CpuidFeatures). A bit of
+     * a feature CPUID hides is reserved, and setting it is #GP (SDM Vol. 3A, 2.5): LA57, VMXE, SMXE,
+     * UMIP, SMEP, SMAP and PKE (the guest runs at host CPL3, where they cannot act).
      */
     public static final long CR4_SUPPORTED = CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE
-            | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_UMIP | CR4_FSGSBASE | CR4_PCIDE
-            | CR4_OSXSAVE | CR4_SMEP | CR4_SMAP | CR4_PKE;
+            | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_FSGSBASE | CR4_PCIDE | CR4_OSXSAVE;
 
     private final int physicalAddressBits;
     private long cr0;

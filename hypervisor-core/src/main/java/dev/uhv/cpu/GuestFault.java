@@ -11,6 +11,7 @@ public final class GuestFault extends Exception {
     public static final int BP = 3;
     public static final int UD = 6;
     public static final int NM = 7;
+    public static final int NP = 11;
     public static final int GP = 13;
     public static final int PF = 14;
 
@@ -28,6 +29,16 @@ public final class GuestFault extends Exception {
     /** #GP(0) with what the guest did wrong. */
     public static GuestFault gp(String detail) {
         return new GuestFault(GP, 0, 0, detail);
+    }
+
+    /** #GP with an error code (a selector, for descriptor loads). */
+    public static GuestFault gp(long errorCode, String detail) {
+        return new GuestFault(GP, errorCode, 0, detail);
+    }
+
+    /** #NP(selector): a descriptor that is not present. */
+    public static GuestFault np(long selector, String detail) {
+        return new GuestFault(NP, selector, 0, detail);
     }
 
     public static GuestFault ud(String detail) {
@@ -67,6 +78,7 @@ public final class GuestFault extends Exception {
             case BP -> "#BP";
             case UD -> "#UD";
             case NM -> "#NM";
+            case NP -> "#NP";
             case GP -> "#GP";
             case PF -> "#PF";
             default -> "vector " + vector;

@@ -14,14 +14,14 @@ import java.util.Set;
 /**
  * LGDT, LIDT, LLDT, LTR and their stores SGDT, SIDT, SLDT, STR, plus SMSW. In 64-bit mode a
  * pseudo-descriptor is a 2-byte limit and an 8-byte base (SDM Vol. 2A, LGDT/LIDT); LLDT and LTR load
- * 16-byte system descriptors from the guest's GDT (SDM Vol. 3A, 7.2.3 and 8.2.3). The stores only
+ * 16-byte system descriptors from the guest's GDT (SDM Vol. 3A, 7.2.3 and 8.2.3); their faults are
+ * #GP(selector) and #NP(selector) with the RPL bits cleared (SDM Vol. 2A, LLDT/LTR). The stores only
  * trap on hosts where they fault; elsewhere a later issue patches them.
  */
 public final class DescriptorTableEmulator implements Emulator {
     private static final int TYPE_LDT = 0x2;
     private static final int TYPE_TSS_AVAILABLE = 0x9;
     private static final int TYPE_TSS_BUSY = 0xb;
-    private static final int NP = 11;
 
     @Override
     public InstructionFamily family() {
@@ -73,7 +73,8 @@ public final class DescriptorTableEmulator implements Emulator {
         }
         SystemDescriptor d = readSystemDescriptor(m, selector, "lldt");
         if (d.type() != TYPE_LDT) {
-            throw GuestFault.gp(String.format("lldt 0x%x: descriptor type 0x%x is not an LDT", selector, d.type()));
+            throw GuestFault.gp(selector & ~3, String.format("lldt 0x%x: descriptor type 0x%x is not an LDT", selector,
+                    d.type()));
         }
         return new SegmentRegister(selector, d.base(), d.limit(), d.type());
     }
@@ -84,7 +85,7 @@ public final class DescriptorTableEmulator implements Emulator {
         }
         SystemDescriptor d = readSystemDescriptor(m, selector, "ltr");
         if (d.type() != TYPE_TSS_AVAILABLE) {
-            throw GuestFault.gp(String.format("ltr 0x%x: descriptor type 0x%x is not an available 64-bit TSS",
+            throw GuestFault.gp(selector & ~3, String.format("ltr 0x%x: descriptor type 0x%x is not an available 64-bit TSS",
                     selector, d.type()));
         }
         // LTR marks the TSS busy in the GDT (SDM Vol. 2A, LTR).
@@ -95,21 +96,22 @@ public final class DescriptorTableEmulator implements Emulator {
 
     private static SystemDescriptor readSystemDescriptor(Machine m, int selector, String what) throws GuestFault {
         if ((selector & 4) != 0) {
-            throw GuestFault.gp(String.format("%s 0x%x: selector points into the LDT", what, selector));
+            throw GuestFault.gp(selector & ~3, String.format("%s 0x%x: selector points into the LDT", what, selector));
         }
         TableRegister gdtr = m.cpu().tables().gdtr();
         int offset = selector & ~7;
         if (offset + 15 > gdtr.limit()) {
-            throw GuestFault.gp(String.format("%s 0x%x: beyond the GDT limit 0x%x", what, selector, gdtr.limit()));
+            throw GuestFault.gp(selector & ~3, String.format("%s 0x%x: beyond the GDT limit 0x%x", what, selector,
+                    gdtr.limit()));
         }
         long address = gdtr.base() + offset;
         long low = m.read(address, 8);
         long high = m.read(address + 8, 8);
         if ((low & (1L << 44)) != 0) {
-            throw GuestFault.gp(String.format("%s 0x%x: not a system descriptor", what, selector));
+            throw GuestFault.gp(selector & ~3, String.format("%s 0x%x: not a system descriptor", what, selector));
         }
         if ((low & (1L << 47)) == 0) {
-            throw GuestFault.of(NP, String.format("%s 0x%x: descriptor not present", what, selector));
+            throw GuestFault.np(selector & ~3, String.format("%s 0x%x: descriptor not present", what, selector));
         }
         long base = ((low >>> 16) & 0xff_ffffL) | (((low >>> 56) & 0xff) << 24) | ((high & 0xffff_ffffL) << 32);
         long limit = (low & 0xffff) | (((low >>> 48) & 0xf) << 16);

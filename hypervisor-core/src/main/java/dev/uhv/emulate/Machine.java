@@ -69,13 +69,13 @@ public final class Machine {
 
     /**
      * The linear address of a memory operand: segment base (FS and GS only, in 64-bit mode) + base +
-     * index * scale + displacement, truncated to the address size. rip-relative operands are relative
-     * to the next instruction.
+     * index * scale + displacement, truncated to the address size. rip- and eip-relative operands are
+     * relative to the next instruction (SDM Vol. 2A, 2.2.1.6).
      */
     public long effectiveAddress(Operand.Mem m, int instructionLength, int addressWidth) {
         RegisterFile r = regs();
         long ea = m.displacement();
-        if (m.base() == Register.RIP) {
+        if (m.base() == Register.RIP || m.base() == Register.EIP) {
             ea += r.rip() + instructionLength;
         } else if (m.base() != Register.NONE) {
             ea += r.get(m.base());

@@ -60,6 +60,18 @@ public final class PortIoEmulator implements Emulator {
         return (int) regs.get(Register.DX);
     }
 
+    /**
+     * A write of rsi/rdi/rcx at the address size: 32-bit writes zero-extend to 64 bits, 16-bit writes
+     * keep bits 63:16 (SDM Vol. 1, 3.4.1.1).
+     */
+    private static long truncate(long old, long value, int addressWidth) {
+        return switch (addressWidth) {
+            case 64 -> value;
+            case 32 -> value & 0xffff_ffffL;
+            default -> (old & ~0xffffL) | (value & 0xffff);
+        };
+    }
+
     private static void string(DecodedInstruction insn, Machine m, int size, boolean in) throws GuestFault {
         RegisterFile r = m.regs();
         PortBus ports = m.ports();
@@ -77,11 +89,10 @@ public final class PortIoEmulator implements Emulator {
             } else {
                 ports.write(port, size, (int) m.read(address, size));
             }
-            r.setGpr(pointerReg, (pointer & ~mask) | ((pointer + step) & mask));
+            r.setGpr(pointerReg, truncate(pointer, pointer + step, insn.addressWidth()));
             count--;
             if (rep) {
-                long rcx = r.gpr(RegisterFile.GPR_RCX);
-                r.setGpr(RegisterFile.GPR_RCX, (rcx & ~mask) | (count & mask));
+                r.setGpr(RegisterFile.GPR_RCX, truncate(r.gpr(RegisterFile.GPR_RCX), count, insn.addressWidth()));
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.uhv.emulate;
 
 import dev.uhv.cpu.ControlRegisters;
+import dev.uhv.cpu.CpuidResult;
 import dev.uhv.cpu.GuestFault;
 import dev.uhv.cpu.MsrFile;
 import dev.uhv.cpu.RegisterFile;
@@ -18,6 +19,8 @@ import java.util.Set;
 public final class SystemEmulator implements Emulator {
     private static final Logger log = LoggerFactory.getLogger(SystemEmulator.class);
     private static final long XCR0_X87 = 1, XCR0_SSE = 2, XCR0_AVX = 4;
+    /** opmask, ZMM_Hi256, Hi16_ZMM: the AVX-512 state, enabled all together or not at all. */
+    private static final long XCR0_AVX512 = 0xe0;
 
     private boolean xcr0NarrowingReported;
 
@@ -61,10 +64,18 @@ public final class SystemEmulator implements Emulator {
         msrs.setKernelGsBase(gs);
     }
 
+    /** XCR0 bits the guest may set: what its CPUID leaf 0xD enumerates, within the host's XCR0. */
+    private static long supportedXcr0(Machine m) {
+        CpuidResult leaf = m.cpu().cpuid().query(0xd, 0, m.cpu().cr().cr4(), m.cpu().msrs().apicBase());
+        long enumerated = ((leaf.edx() & 0xffff_ffffL) << 32) | (leaf.eax() & 0xffff_ffffL);
+        return enumerated & m.hostXcr0();
+    }
+
     /**
-     * XSETBV (SDM Vol. 2C): #UD without CR4.OSXSAVE; #GP for ecx != 0, x87 cleared, AVX without SSE,
-     * or bits the processor does not support. The child keeps the host's XCR0; uhv records the
-     * guest's and can only warn if the guest narrows it.
+     * XSETBV (SDM Vol. 2D; Vol. 1, 13.3): #UD without CR4.OSXSAVE; #GP for ecx != 0, x87 cleared,
+     * AVX without SSE, AVX-512 state partly enabled or without AVX, or bits the guest's CPUID leaf 0xD
+     * does not enumerate. The child keeps the host's XCR0; uhv records the guest's and can only warn
+     * if the guest narrows it.
      */
     private void xsetbv(Machine m) throws GuestFault {
         if ((m.cpu().cr().cr4() & ControlRegisters.CR4_OSXSAVE) == 0) {
@@ -82,7 +93,11 @@ public final class SystemEmulator implements Emulator {
         if ((value & XCR0_AVX) != 0 && (value & XCR0_SSE) == 0) {
             throw GuestFault.gp(String.format("xsetbv XCR0 = 0x%x enables AVX without SSE", value));
         }
-        long unsupported = value & ~m.hostXcr0();
+        long avx512 = value & XCR0_AVX512;
+        if (avx512 != 0 && (avx512 != XCR0_AVX512 || (value & (XCR0_SSE | XCR0_AVX)) != (XCR0_SSE | XCR0_AVX))) {
+            throw GuestFault.gp(String.format("xsetbv XCR0 = 0x%x enables AVX-512 state inconsistently", value));
+        }
+        long unsupported = value & ~supportedXcr0(m);
         if (unsupported != 0) {
             throw GuestFault.gp(String.format("xsetbv XCR0 = 0x%x sets unsupported bits 0x%x", value, unsupported));
         }

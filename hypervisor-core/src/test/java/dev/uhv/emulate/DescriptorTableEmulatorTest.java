@@ -138,16 +138,14 @@ class DescriptorTableEmulatorTest {
     }
 
     /**
-     * Main-code bug: with a 0x67 prefix the decoder names the base EIP, not RIP, and
-     * Machine.effectiveAddress only adds the instruction length for Register.RIP; for EIP it falls
-     * into r.get(EIP), which is rip alone. SDM Vol. 2A, 2.2.1.6: RIP-relative addressing (32-bit
-     * with 0x67) is relative to the next instruction, so the operand here is at 0x1000 + 8 + 0x10.
+     * With a 0x67 prefix the decoder names the base EIP; SDM Vol. 2A, 2.2.1.6: RIP-relative addressing
+     * (32-bit with 0x67) is relative to the next instruction, so the operand here is at
+     * 0x1000 + 8 + 0x10, not at the decoy 8 bytes earlier (written first: the two overlap).
      */
-    @Disabled("Machine.effectiveAddress omits the instruction length for EIP-relative (0x67) operands")
     @Test
     void lgdtEipRelativeIsRelativeToTheNextInstruction() throws GuestFault {
-        putPseudoDescriptor(TestMachine.RIP + 8 + 0x10, 0x3f, 0x9000);
         putPseudoDescriptor(TestMachine.RIP + 0x10, 0x1f, 0xdead_0000L);
+        putPseudoDescriptor(TestMachine.RIP + 8 + 0x10, 0x3f, 0x9000);
 
         run("67 0f 01 15 10 00 00 00"); // lgdt [eip + 0x10]
 
@@ -276,11 +274,9 @@ class DescriptorTableEmulatorTest {
     }
 
     /**
-     * Main-code deviation: LLDT's faults are #GP(selector) and #NP(selector) (SDM Vol. 2A, LLDT,
-     * "Protected Mode Exceptions"); DescriptorTableEmulator raises them with error code 0. Nothing
-     * reads the error code yet (no IDT delivery), so it only shows once exceptions are delivered.
+     * LLDT's faults are #GP(selector) and #NP(selector) (SDM Vol. 2A, LLDT,
+     * "Protected Mode Exceptions"), with the selector (RPL cleared) as the error code.
      */
-    @Disabled("DescriptorTableEmulator raises #GP/#NP with error code 0, not the selector")
     @Test
     void lldtFaultsCarryTheSelectorAsErrorCode() {
         withAx(TSS_SELECTOR);

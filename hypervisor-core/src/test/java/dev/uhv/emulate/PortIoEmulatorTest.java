@@ -312,13 +312,11 @@ class PortIoEmulatorTest {
     }
 
     /**
-     * Main-code bug: a 32-bit register write zero-extends in 64-bit mode (SDM Vol. 1, 3.4.1.1), and
+     * A 32-bit register write zero-extends in 64-bit mode (SDM Vol. 1, 3.4.1.1), and
      * string instructions with a 0x67 prefix update ESI/EDI/ECX as 32-bit registers, so bits 63:32
      * of rsi/rdi/rcx become 0. Verified on the host: `addr32 rep movsb` with rsi = 0xdead0000_xxxxxxxx,
-     * rcx = 0xcafe0000_00000003 leaves rsi = 0x00000000_xxxxxxxx+3, rcx = 0. PortIoEmulator.string
-     * keeps the old upper bits: (pointer & ~mask) | ... and (rcx & ~mask) | ....
+     * rcx = 0xcafe0000_00000003 leaves rsi = 0x00000000_xxxxxxxx+3, rcx = 0.
      */
-    @Disabled("PortIoEmulator keeps bits 63:32 of rsi/rcx for 32-bit address size; hardware clears them")
     @Test
     void addressSizePrefixZeroExtendsRsiAndRcx() throws GuestFault {
         putString(SRC, "ok!");
@@ -331,7 +329,6 @@ class PortIoEmulatorTest {
     }
 
     /** Same bug for INS: rdi. */
-    @Disabled("PortIoEmulator keeps bits 63:32 of rdi for 32-bit address size; hardware clears them")
     @Test
     void addressSizePrefixZeroExtendsRdi() throws GuestFault {
         strings(PORT, 0, 0xffff_ffff_0000_0000L | DST, 1);

@@ -176,11 +176,10 @@ class SystemEmulatorTest {
     }
 
     /**
-     * Main-code bug: XSETBV is #GP(0) when XCR0[7:5] is neither 000b nor 111b, or is not 000b while
-     * XCR0[2:1] is not 11b (SDM Vol. 1, 13.3; Vol. 2D XSETBV). SystemEmulator.xsetbv only checks
-     * x87, AVX-needs-SSE and the host mask, so on an AVX-512 host (XCR0 0xe7) it accepts 0x27 and 0xe3.
+     * XSETBV is #GP(0) when XCR0[7:5] is neither 000b nor 111b, or is not 000b while
+     * XCR0[2:1] is not 11b (SDM Vol. 1, 13.3; Vol. 2D XSETBV): even on an AVX-512 host (XCR0 0xe7),
+     * 0x27 and 0xe3 are refused.
      */
-    @Disabled("SystemEmulator.xsetbv lacks the AVX-512 (XCR0[7:5]) consistency checks")
     @Test
     void xsetbvInconsistentAvx512StateIsGp() {
         TestMachine avx512 = new TestMachine(false, 0xe7);
@@ -193,13 +192,11 @@ class SystemEmulatorTest {
     }
 
     /**
-     * Main-code bug: the guest's CPUID leaf 0xD offers only XCR0_KEEP (x87, SSE, AVX, AVX-512) and
-     * hides PKRU (bit 9), but SystemEmulator.xsetbv checks against the host's XCR0 only, so on a host
-     * with PKRU enabled (XCR0 0x2e7 is typical) the guest can set a bit its own CPUID says is not
-     * supported. SDM Vol. 2D XSETBV: #GP(0) if EDX:EAX sets a bit not supported per
+     * The guest's CPUID leaf 0xD offers only XCR0_KEEP (x87, SSE, AVX, AVX-512) and
+     * hides PKRU (bit 9): on a host with PKRU enabled (XCR0 0x2e7 is typical) the guest still may not
+     * set a bit its own CPUID says is not supported. SDM Vol. 2D XSETBV: #GP(0) if EDX:EAX sets a bit not supported per
      * CPUID.(EAX=0DH,ECX=0):EDX:EAX.
      */
-    @Disabled("SystemEmulator.xsetbv accepts XCR0 bits the guest's CPUID hides (PKRU) when the host has them")
     @Test
     void xsetbvOfAStateComponentTheGuestCpuidHidesIsGp() {
         TestMachine pkruHost = new TestMachine(false, 0x2e7);

@@ -68,11 +68,16 @@ final class TestMachine {
         regs.setRip(RIP);
     }
 
-    /** A host with basic leaves up to 0xD ("GenuineIntel"), XSAVE in leaf 1, extended leaves to 0x8000_0008. */
+    /**
+     * A host with basic leaves up to 0xD ("GenuineIntel"), XSAVE in leaf 1, XSAVE state up to PKRU in
+     * leaf 0xD, extended leaves to 0x8000_0008.
+     */
     private static CpuidResult host(int leaf, int subleaf) {
         return switch (leaf) {
             case 0 -> new CpuidResult(0xd, 0x756e6547, 0x6c65746e, 0x49656e69);
             case 1 -> new CpuidResult(0x000906ea, 0, LEAF1_ECX_XSAVE, 0);
+            // XSAVE components x87, SSE, AVX, AVX-512 (opmask, ZMM_Hi256, Hi16_ZMM) and PKRU
+            case 0xd -> subleaf == 0 ? new CpuidResult(0x2e7, 0, 0, 0) : CpuidResult.ZERO;
             case 0x8000_0000 -> new CpuidResult(0x8000_0008, 0, 0, 0);
             default -> CpuidResult.ZERO;
         };
