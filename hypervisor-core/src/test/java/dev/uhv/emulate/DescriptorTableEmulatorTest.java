@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.uhv.cpu.GuestFault;
 import dev.uhv.cpu.SegmentRegister;
 import dev.uhv.cpu.TableRegister;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

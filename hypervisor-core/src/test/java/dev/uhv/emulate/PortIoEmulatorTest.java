@@ -11,7 +11,6 @@ import dev.uhv.cpu.GuestFault;
 import dev.uhv.cpu.Rflags;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -14,7 +14,6 @@ import dev.uhv.cpu.GuestFault;
 import dev.uhv.cpu.Msr;
 import dev.uhv.cpu.Rflags;
 import java.util.Arrays;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
