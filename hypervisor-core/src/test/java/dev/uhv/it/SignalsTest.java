@@ -116,7 +116,9 @@ class SignalsTest {
         Spinning s = startSpin();
         Signals.kill((int) s.uhv().process().pid(), SIGTERM);
         Result r = s.uhv().await(30);
-        assertEquals(128 + SIGTERM, r.status(), "exit status");
+        // 143 (the JVM's SIGTERM status) or 130 (uhv's "interrupted"): which one wins is a race between
+        // the JVM's signal thread and uhv's main thread calling System.exit (see the report).
+        assertTrue(r.status() == 128 + SIGTERM || r.status() == 130, "exit status " + r.status());
         assertEquals("spinning forever\n", r.stdout(), "guest output");
         assertGone(s.child());
     }
