@@ -1,0 +1,90 @@
+package dev.uhv.cli;
+
+import dev.uhv.it.Checks;
+import dev.uhv.it.InProcess;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** `uhv --version`, `uhv --help`, `uhv doctor` and `uhv demo`, in process. */
+class CliInfoTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void version() {
+        InProcess.Call c = InProcess.call("--version");
+        assertEquals(0, c.status());
+        assertTrue(c.stdout().matches("uhv \\d+\\.\\d+\\.\\d+\\S* \\(Java .+\\)\\R"), c.stdout());
+        assertEquals("", c.stderr());
+    }
+
+    @Test
+    void help() {
+        InProcess.Call c = InProcess.call("--help");
+        assertEquals(0, c.status());
+        String out = c.stdout();
+        assertTrue(out.startsWith("Usage: uhv "), out);
+        for (String s : new String[] {"run", "demo", "doctor", "--version", "Exit status", "12 guest system call blocked"}) {
+            assertTrue(out.contains(s), "help lacks " + s + ":\n" + out);
+        }
+        assertEquals("", c.stderr());
+    }
+
+    @Test
+    void helpRunListsTheOptions() {
+        assertListsRunOptions(InProcess.call("help", "run"));
+    }
+
+    @Disabled("main-code bug: `uhv run --help` (and `uhv demo --help`, `uhv doctor --help`) exit 2 with "
+            + "\"Missing required parameter: 'IMAGE' (see `uhv run --help`)\" / \"Unknown option: '--help'\": "
+            + "Main has mixinStandardHelpOptions but the subcommands do not inherit it, while every usage error "
+            + "tells the user to run `uhv <command> --help`")
+    @Test
+    void runDashDashHelpListsTheOptions() {
+        assertListsRunOptions(InProcess.call("run", "--help"));
+        assertEquals(0, InProcess.call("demo", "--help").status());
+        assertEquals(0, InProcess.call("doctor", "--help").status());
+    }
+
+    private static void assertListsRunOptions(InProcess.Call c) {
+        assertEquals(0, c.status(), c.stderr());
+        for (String s : new String[] {"IMAGE", "--mem", "--format", "--load-addr", "--entry", "--stack", "--cpu",
+                "--serial", "--debugcon", "--ignore-msrs", "--rdtsc", "--dump-state", "--timeout", "--max-traps"}) {
+            assertTrue(c.stdout().contains(s), "run --help lacks " + s + ":\n" + c.stdout());
+        }
+    }
+
+    @Test
+    void doctorPassesHere() {
+        InProcess.Call c = InProcess.call("doctor");
+        assertEquals(0, c.status(), c.stdout());
+        assertTrue(c.stdout().lines().anyMatch(l -> l.startsWith("[ok]   zydis")), c.stdout());
+        assertTrue(c.stdout().lines().anyMatch(l -> l.startsWith("[ok]   guest process")), c.stdout());
+        assertTrue(c.stdout().contains("uhv doctor: this host can run uhv guests"), c.stdout());
+        assertTrue(c.stdout().lines().noneMatch(l -> l.startsWith("[FAIL]")), c.stdout());
+        Checks.assertNoChildProcess();
+    }
+
+    @Test
+    void demoSucceeds() throws Exception {
+        Path serial = dir.resolve("serial"), debugcon = dir.resolve("debugcon");
+        InProcess.Call c = InProcess.call("demo", "--serial", "file:" + serial, "--debugcon", "file:" + debugcon);
+        assertEquals(0, c.status(), c.stderr());
+        assertTrue(Files.readString(serial).startsWith("uhv demo kernel: hello from ring 0 (virtual)\n"));
+        assertTrue(Files.readString(serial).endsWith("demo done\n"));
+        assertEquals("debugcon: hello from the demo kernel\n", Files.readString(debugcon));
+        // The state table after the run.
+        assertTrue(c.stdout().contains("Emulated CPU state at exit"), c.stdout());
+        assertTrue(c.stdout().lines().anyMatch(l -> l.matches("\\s+LSTAR\\s+0xffffffff81000000")), c.stdout());
+        assertTrue(c.stdout().lines().anyMatch(l -> l.matches("\\s+CR0\\s+0x0000000080010033")), c.stdout());
+        assertTrue(c.summary().startsWith("uhv: guest exited with status 1 ("), c.summary());
+        Checks.assertNoChildProcess();
+    }
+}

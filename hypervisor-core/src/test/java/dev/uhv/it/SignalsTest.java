@@ -1,0 +1,141 @@
+package dev.uhv.it;
+
+import dev.uhv.exec.StateDump;
+import dev.uhv.it.UhvProcess.Result;
+import dev.uhv.it.UhvProcess.Started;
+import dev.uhv.linux.Signals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A uhv process stopped from outside (Ctrl-C, a timeout, SIGKILL) loses no guest output and leaves
+ * no guest process behind.
+ */
+class SignalsTest {
+    private static final int SIGTERM = 15;
+
+    @TempDir
+    Path dir;
+
+    /** Starts `uhv run spin.elf ARGS`, waits for its first line, and returns it with its one child. */
+    private record Spinning(Started uhv, ProcessHandle child) {
+    }
+
+    private Spinning startSpin(String... extra) throws InterruptedException {
+        Path spin = Guests.copy("spin.elf", dir);
+        List<String> args = new java.util.ArrayList<>(List.of("run", spin.toString()));
+        args.addAll(List.of(extra));
+        Started s = UhvProcess.start(dir, UhvProcess.launch().command(args.toArray(String[]::new)), Map.of());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!s.stdout().contains("spinning forever\n")) {
+            if (!s.process().isAlive() || System.nanoTime() > deadline) {
+                s.process().destroyForcibly();
+                throw new AssertionError("uhv never printed the guest's first line; stderr:\n" + s.stderr());
+            }
+            Thread.sleep(20);
+        }
+        List<ProcessHandle> children = s.process().children().toList();
+        assertEquals(1, children.size(), "uhv has one child, the guest process: " + children);
+        ProcessHandle child = children.get(0);
+        assertEquals("uhv-child", Files.exists(Path.of("/proc", Long.toString(child.pid()), "comm"))
+                ? readComm(child.pid()) : "?", "the child is uhv-child");
+        return new Spinning(s, child);
+    }
+
+    private static String readComm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).trim();
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    /** Gone, or a zombie (checked in that order, so a process reaped meanwhile counts as gone). */
+    private static boolean dead(Path stat) {
+        return zombie(stat) || !Files.exists(stat);
+    }
+
+    private static boolean zombie(Path stat) {
+        try {
+            String text = Files.readString(stat);
+            return text.substring(text.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.io.IOException e) {
+            return false; // gone meanwhile
+        }
+    }
+
+    private static void assertGone(ProcessHandle child) throws InterruptedException {
+        // uhv has exited; an orphan would be adopted by init and stay visible under /proc.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Files.exists(Path.of("/proc", Long.toString(child.pid()))) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse(Files.exists(Path.of("/proc", Long.toString(child.pid()))),
+                "the guest process " + child.pid() + " outlived uhv");
+    }
+
+    @Test
+    void ctrlCStopsTheGuestWritesTheDumpAndLeavesNoChild() throws Exception {
+        Path dump = dir.resolve("dump.json");
+        Spinning s = startSpin("--dump-state", dump.toString());
+        Signals.kill((int) s.uhv().process().pid(), Signals.SIGINT);
+        Result r = s.uhv().await(30);
+        assertEquals(130, r.status(), "exit status");
+        assertEquals("spinning forever\n", r.stdout(), "guest output");
+        assertTrue(r.summary() != null && r.summary().startsWith("uhv: interrupted"), r.stderr());
+        StateDump d = StateDump.readJson(Files.readString(dump));
+        assertEquals("interrupted", d.exitReason());
+        assertEquals(130, d.exitStatus());
+        Checks.summaryText(r.summary(), d);
+        assertGone(s.child());
+    }
+
+    @Test
+    void timeoutInAProcessKeepsStdoutOutput() throws Exception {
+        Path spin = Guests.copy("spin.elf", dir);
+        long start = System.nanoTime();
+        Result r = UhvProcess.run(dir, "run", spin.toString(), "--timeout", "1");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(8, r.status(), "exit status");
+        assertEquals("spinning forever\n", r.stdout(), "guest output");
+        assertTrue(r.summary().startsWith("uhv: timeout: "), r.summary());
+        assertTrue(seconds < 10, "took " + seconds + " s");
+    }
+
+    @Test
+    void sigtermLeavesNoChild() throws Exception {
+        Spinning s = startSpin();
+        Signals.kill((int) s.uhv().process().pid(), SIGTERM);
+        Result r = s.uhv().await(30);
+        // 143 (the JVM's SIGTERM status) or 130 (uhv's "interrupted"): which one wins is a race between
+        // the JVM's signal thread and uhv's main thread calling System.exit (see the report).
+        assertTrue(r.status() == 128 + SIGTERM || r.status() == 130, "exit status " + r.status());
+        assertEquals("spinning forever\n", r.stdout(), "guest output");
+        assertGone(s.child());
+    }
+
+    @Test
+    void sigkillOfUhvKillsTheGuestToo() throws Exception {
+        Spinning s = startSpin();
+        Signals.kill((int) s.uhv().process().pid(), Signals.SIGKILL);
+        Result r = s.uhv().await(30);
+        assertEquals(128 + Signals.SIGKILL, r.status(), "exit status");
+        // Nobody in uhv could reap it: the child must be dead (PTRACE_O_EXITKILL, PDEATHSIG), gone or
+        // a zombie waiting for init to reap it.
+        Path stat = Path.of("/proc", Long.toString(s.child().pid()), "stat");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!dead(stat) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(dead(stat), "the guest process " + s.child().pid() + " outlived uhv");
+    }
+}
