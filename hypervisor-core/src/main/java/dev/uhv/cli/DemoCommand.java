@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** `uhv demo`: boot the bundled demo kernel and show the CPU state it leaves. */
-@Command(name = "demo", description = "Boot the bundled demo kernel, then show its control registers and MSRs.",
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Boot the bundled demo kernel, then show its control registers and MSRs.",
         sortOptions = false)
 final class DemoCommand implements Callable<Integer> {
     static final String DEMO_RESOURCE = "guests/demo.elf";

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** `uhv doctor`: what this host lets uhv do, one line per fact with a verdict and what to do. */
-@Command(name = "doctor", description = "Check this host: ptrace, memory layout, faulting features, the decoder.")
+@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check this host: ptrace, memory layout, faulting features, the decoder.")
 final class DoctorCommand implements Callable<Integer> {
     private final PrintStream out = System.out;
     private int failures;

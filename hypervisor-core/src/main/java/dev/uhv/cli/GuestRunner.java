@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * flush guest output, write the dump, print the summary line, and leave no child behind.
  */
 final class GuestRunner {
-    private static final long CTRL_C_GRACE_SECONDS = 10;
+    private static final long EXIT_GRACE_SECONDS = 10;
 
     private GuestRunner() {
     }
@@ -35,17 +35,18 @@ final class GuestRunner {
             throw new UserError(config.imageName() + ": " + e.getMessage());
         }
         CountDownLatch finished = new CountDownLatch(1);
-        // Ctrl-C: stop the guest through the normal exit path, and let it finish before the JVM halts.
-        Thread onSignal = new Thread(() -> {
-            vm.requestStop(ExitReason.INTERRUPTED);
+        // Any other way the JVM is asked to end (SIGHUP, System.exit elsewhere): stop the guest through
+        // the normal exit path, and let it finish before the JVM halts.
+        Thread onExit = new Thread(() -> {
+            vm.requestStop(ExitReason.TERMINATED);
             try {
-                finished.await(CTRL_C_GRACE_SECONDS, TimeUnit.SECONDS);
+                finished.await(EXIT_GRACE_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "uhv-ctrl-c");
-        Runtime.getRuntime().addShutdownHook(onSignal);
-        try {
+        }, "uhv-exit");
+        Runtime.getRuntime().addShutdownHook(onExit);
+        try (StopSignals signals = new StopSignals(vm)) {
             RunResult result = vm.run();
             vm.flushOutput();
             StateDump dump = StateDump.of(vm.cpu(), result);
@@ -62,7 +63,7 @@ final class GuestRunner {
             closeQuietly(config.debugcon());
             finished.countDown();
             try {
-                Runtime.getRuntime().removeShutdownHook(onSignal);
+                Runtime.getRuntime().removeShutdownHook(onExit);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running: it returns as soon as it sees the latch
             }

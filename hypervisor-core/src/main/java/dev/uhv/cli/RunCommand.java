@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** `uhv run IMAGE`: boot a kernel image. */
-@Command(name = "run", description = "Boot a 64-bit kernel image (raw flat binary or ELF64) in a traced child.",
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Boot a 64-bit kernel image (raw flat binary or ELF64) in a traced child.",
         sortOptions = false)
 final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The kernel image: a raw flat binary or an ELF64 file.")

@@ -7,6 +7,7 @@ import dev.uhv.memory.SharedRam;
 import picocli.CommandLine.Option;
 
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -105,6 +106,7 @@ final class RunOptions {
             case "trap" -> true;
             default -> throw new UserError("--rdtsc " + rdtsc + ": expected native or trap");
         };
+        checkDumpWritable();
         OutputStream serialOut = parse("--serial", serial, OutputSpec::parse).open("--serial");
         OutputStream debugconOut = parse("--debugcon", debugcon, OutputSpec::parse).open("--debugcon");
         return new VmConfig(image, imageName, fmt, load, entryAddr, memSize, rsp, pin, serialOut, debugconOut,
@@ -114,6 +116,21 @@ final class RunOptions {
     /** Where --dump-state writes, or null. */
     Path dumpPath() {
         return dumpState == null || dumpState.equals("-") ? null : Path.of(dumpState);
+    }
+
+    /** Refuses an unwritable --dump-state before the guest runs, not after its result is known. */
+    private void checkDumpWritable() throws UserError {
+        Path path = dumpPath();
+        if (path == null) {
+            return;
+        }
+        Path dir = path.toAbsolutePath().getParent();
+        boolean ok = Files.exists(path) ? Files.isWritable(path) && !Files.isDirectory(path)
+                : dir != null && Files.isDirectory(dir) && Files.isWritable(dir);
+        if (!ok) {
+            throw new UserError("--dump-state " + dumpState + ": cannot write there (check the folder exists and "
+                    + "is writable)");
+        }
     }
 
     boolean dumpToStdout() {

@@ -19,6 +19,8 @@ public enum ExitReason {
     GUEST_SYSCALL("guest system call blocked", 12),
     /** Ctrl-C (SIGINT), as a shell reports it. */
     INTERRUPTED("interrupted", 130),
+    /** SIGTERM or another signal that ends uhv, as a shell reports SIGTERM. */
+    TERMINATED("terminated", 143),
     /** uhv itself failed (a bug or a host error), not the guest. */
     HOST_ERROR("host error", 70);
 

@@ -35,6 +35,7 @@ public final class SystemCallEmulator implements Emulator {
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
         RegisterFile r = m.regs();
         long nr = r.gpr(RegisterFile.GPR_RAX);
+        // int 0x80 and sysenter are the i386 system call ABI (Linux serves sysenter as a 32-bit call).
         boolean i386Abi = insn.mnemonic() != Mnemonic.SYSCALL;
         String name = i386Abi ? i386Name(nr) : x86_64Name(nr);
         String text = insn.mnemonic() == Mnemonic.INT ? "int 0x80" : insn.mnemonicText();

@@ -232,7 +232,8 @@ public final class Vm implements AutoCloseable {
     private String stopDetail(ExitReason reason) {
         return switch (reason) {
             case TIMEOUT -> "after " + config.timeout().toMillis() / 1000.0 + " s (--timeout)";
-            case INTERRUPTED -> "by Ctrl-C";
+            case INTERRUPTED -> "by Ctrl-C (SIGINT)";
+            case TERMINATED -> "by a signal (SIGTERM)";
             default -> "";
         };
     }

@@ -1,6 +1,8 @@
 package dev.uhv.linux;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -33,11 +35,14 @@ public final class HostSystem {
     }
 
     /**
-     * Reads a /proc or /sys file whole. Files.readString trusts the size the file reports, and
-     * /proc files report 0 and come back cut short; reading lines streams to the end.
+     * Reads a /proc or /sys file whole. Files.readString reads such a file in pieces sized by what it
+     * reports (0), and procfs answers a read at a non-zero offset of a sysctl with end-of-file, so
+     * "4096" came back as "4". One large read from offset 0 gets it all.
      */
     public static String readProcFile(Path path) throws IOException {
-        return String.join("\n", Files.readAllLines(path));
+        try (InputStream in = Files.newInputStream(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     static long readLong(Path path, long fallback) {
