@@ -304,4 +304,31 @@ class GuestsTest {
         assertEquals(elf.dump().trapsByFamily(), raw.dump().trapsByFamily());
         assertEquals(elf.dump().registers().get("rip"), raw.dump().registers().get("rip"));
     }
+
+    /** The model where the host can make cpuid fault; natively elsewhere, where the bit is the host's. */
+    @Test
+    void cpuidSeesUhvsModelWhereTheHostCanIntercept() {
+        GuestRun run = InProcess.run(dir, "cpuid.elf");
+        assertGuestExit(run, 1);
+        assertTrue(run.serial().endsWith("hypervisor bit=0x01\n"), run.serial());
+        if (dev.uhv.exec.ChildProbe.run().cpuidFaulting()) {
+            assertLines(run.serial(), "max hypervisor leaf=0x40000001", "signature=uhvuhvuhvuhv",
+                    "hypervisor bit=0x01");
+            assertEquals(Map.of("cpuid", 2L, "port_io", run.dump().trapsByFamily().get("port_io")),
+                    run.dump().trapsByFamily());
+        } else {
+            assertFalse(run.dump().trapsByFamily().containsKey("cpuid"), "cpuid cannot trap on this host");
+        }
+    }
+
+    @Test
+    void int3IsAGuestBreakpointAtItsOwnAddress() {
+        GuestRun run = InProcess.run(dir, "int3.elf");
+        assertEquals(4, run.status());
+        assertLines(run.serial(), "before int3");
+        assertEquals("guest crash", run.dump().exitReason());
+        assertTrue(run.dump().detail().startsWith("guest #BP: `int3` at 0x"), run.dump().detail());
+        long at = Long.decode(run.dump().detail().replaceAll(".* at (0x[0-9a-f]+).*", "$1"));
+        assertEquals(at + 1, Long.decode(run.dump().registers().get("rip")), "rip is past the int3 (a trap)");
+    }
 }
