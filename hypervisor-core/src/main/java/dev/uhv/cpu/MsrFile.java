@@ -149,7 +149,7 @@ public final class MsrFile {
     }
 
     private static GuestFault unknown(String op, int index) {
-        return GuestFault.gp(String.format("%s 0x%x (MSR not modelled)", op, index));
+        return GuestFault.gp(String.format("%s 0x%x (MSR not modelled; --ignore-msrs makes it read 0)", op, index));
     }
 
     private static long canonical(String name, long value) throws GuestFault {

@@ -331,4 +331,21 @@ class GuestsTest {
         long at = Long.decode(run.dump().detail().replaceAll(".* at (0x[0-9a-f]+).*", "$1"));
         assertEquals(at + 1, Long.decode(run.dump().registers().get("rip")), "rip is past the int3 (a trap)");
     }
+
+    @Test
+    void rdtscTrapFollowsTheGuestsTscWrite() {
+        GuestRun run = InProcess.run(dir, "tsc.elf", "--rdtsc", "trap");
+        assertGuestExit(run, 1);
+        assertLines(run.serial(), "rdtsc follows IA32_TSC", "rdtscp aux=0x0000002a");
+        assertEquals(2L, run.dump().trapsByFamily().get("time_stamp"), "rdtsc and rdtscp trapped");
+        assertHex(0x2a, run.dump().msrs().get("TSC_AUX"), "TSC_AUX");
+    }
+
+    /** The documented cost of the fast default: native rdtsc reads the host's TSC and TSC_AUX. */
+    @Test
+    void nativeRdtscDoesNotTrap() {
+        GuestRun run = InProcess.run(dir, "tsc.elf");
+        assertEquals(3, run.status(), "the guest's own checks fail with native rdtsc");
+        assertFalse(run.dump().trapsByFamily().containsKey("time_stamp"));
+    }
 }
