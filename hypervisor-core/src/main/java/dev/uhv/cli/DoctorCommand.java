@@ -4,7 +4,13 @@ import dev.uhv.decoder.Decoder;
 import dev.uhv.exec.ChildProbe;
 import dev.uhv.linux.HostCpu;
 import dev.uhv.linux.HostSystem;
+import dev.uhv.loader.ImageLoadException;
+import dev.uhv.loader.ImageLoader;
+import dev.uhv.memory.GuestMemory;
+import dev.uhv.memory.SharedRam;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,10 +19,24 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** `uhv doctor`: what this host lets uhv do, one line per fact with a verdict and what to do. */
-@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check this host: ptrace, memory layout, faulting features, the decoder.")
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Check this host: ptrace, memory layout, faulting features, the decoder; with IMAGE, also "
+                + "whether this user can map where the image loads.")
 final class DoctorCommand implements Callable<Integer> {
     private final PrintStream out = System.out;
     private int failures;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
+            description = "A kernel image to check against vm.mmap_min_addr (raw images at --load-addr).")
+    Path image;
+
+    @Option(names = "--load-addr", paramLabel = "ADDR", defaultValue = "0x100000",
+            description = "Where a raw IMAGE would be loaded (default: ${DEFAULT-VALUE}).")
+    String loadAddr;
+
+    @Option(names = "--mem", paramLabel = "SIZE", defaultValue = "64M",
+            description = "Guest RAM to check IMAGE against, as for `uhv run` (default: ${DEFAULT-VALUE}).")
+    String mem;
 
     @Override
     public Integer call() {
@@ -24,6 +44,9 @@ final class DoctorCommand implements Callable<Integer> {
         checkYama();
         checkCallerSeccomp();
         checkMmapMinAddr();
+        if (image != null) {
+            checkImage();
+        }
         ChildProbe probe = ChildProbe.run();
         if (probe.error() != null) {
             fail("guest process", probe.error());
@@ -92,6 +115,28 @@ final class DoctorCommand implements Callable<Integer> {
         } else {
             warn("low memory", String.format("vm.mmap_min_addr = 0x%x: guest addresses below 0x%x cannot be mapped "
                     + "by this user; load images at 0x100000 (the default) or run as root", min, lowest));
+        }
+    }
+
+    /** Loads IMAGE into scratch memory of --mem bytes, as `uhv run` would, to learn its lowest address. */
+    private void checkImage() {
+        String name = "image " + image;
+        try {
+            byte[] bytes = RunCommand.readImage(image);
+            long size = Values.size(mem);
+            if (size <= 0 || size > SharedRam.MAX_SIZE || size % 4096 != 0) {
+                throw new UserError("--mem " + mem + ": guest RAM must be a multiple of 4K, at most 1G");
+            }
+            long lowest = ImageLoader.load(bytes, null, GuestMemory.allocate((int) size), Values.address(loadAddr),
+                    null).lowestAddress();
+            long mappable = HostSystem.lowestMappableAddress();
+            if (lowest < mappable) {
+                fail(name, ImageLoadException.belowMappable(lowest, mappable).getMessage());
+            } else {
+                ok(name, String.format("loads from 0x%x, which this user can map", lowest));
+            }
+        } catch (UserError | ImageLoadException | IllegalArgumentException e) {
+            fail(name, e.getMessage());
         }
     }
 

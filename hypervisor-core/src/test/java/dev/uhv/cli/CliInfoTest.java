@@ -1,6 +1,7 @@
 package dev.uhv.cli;
 
 import dev.uhv.it.Checks;
+import dev.uhv.it.Guests;
 import dev.uhv.it.InProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +66,18 @@ class CliInfoTest {
         assertTrue(c.stdout().contains("uhv doctor: this host can run uhv guests"), c.stdout());
         assertTrue(c.stdout().lines().noneMatch(l -> l.startsWith("[FAIL]")), c.stdout());
         Checks.assertNoChildProcess();
+    }
+
+    @Test
+    void doctorChecksAnImageAgainstGuestRam() {
+        Path demo = Guests.copy("demo.elf", dir);
+        InProcess.Call fits = InProcess.call("doctor", demo.toString());
+        assertEquals(0, fits.status(), fits.stdout());
+        assertTrue(fits.stdout().contains("[ok]   image " + demo + ": loads from 0x100000"), fits.stdout());
+
+        InProcess.Call tooSmall = InProcess.call("doctor", demo.toString(), "--mem", "1M");
+        assertEquals(1, tooSmall.status(), tooSmall.stdout());
+        assertTrue(tooSmall.stdout().contains("[FAIL] image " + demo + ": ELF segment 0 at 0x100000"), tooSmall.stdout());
     }
 
     @Test
