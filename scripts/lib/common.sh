@@ -49,7 +49,9 @@ uhv_build_if_needed() {
         return 0
     fi
     echo "uhv: building (mvn package)..." >&2
-    (cd "$UHV_ROOT" && mvn -q -B -ntp -Dstyle.color=never -DskipTests package) >&2 || {
+    # Maven's quiet mode still prints bare colour resets; strip escape sequences from what it says.
+    (set -o pipefail; cd "$UHV_ROOT" && mvn -q -B -ntp -Dstyle.color=never -DskipTests package 2>&1 \
+        | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^$/d') >&2 || {
         echo "uhv: the build failed (see above)" >&2
         exit 2
     }
