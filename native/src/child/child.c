@@ -11,12 +11,13 @@
  *   4. unmap the vDSO and vvar pages, so guest code cannot jump into host code that makes syscalls;
  *   5. ask for CPUID faulting and RDTSC faulting where the host allows them;
  *   6. close every file descriptor;
- *   7. install a seccomp filter that kills the process on any system call except the one kill()
- *      below, from that instruction's address: the second wall behind PTRACE_SYSEMU;
+ *   7. install a seccomp filter that kills the process on any system call except the one
+ *      kill(self, SIGSTOP) below, from that instruction's address: the second wall behind
+ *      PTRACE_SYSEMU (and the only one for a transport that does not trace);
  *   8. stop itself with SIGSTOP, reporting in r12 which faulting features are active.
  *
  * usage: uhv-child MEMFD MAP_ADDR MAP_LEN FILE_OFFSET CPU FLAGS   (numbers in hex, CPU -1 = unpinned)
- * Exit codes before the stop name the step that failed (see ChildSetupError in Java).
+ * Exit codes before the stop name the step that failed (see ChildSetupException in Java).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -48,6 +49,7 @@ enum {
     EXIT_UNMAP_VDSO = 14,
     EXIT_SECCOMP = 15,
     EXIT_STOP = 16,
+    EXIT_CLOSE_FDS = 17,
 };
 
 enum { FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2 };
@@ -95,7 +97,15 @@ static int unmap_host_code_pages(void) {
     return 0;
 }
 
-static int install_seccomp_wall(void) {
+/* Loads the low (offset 0) or high (offset 4) half of a 64-bit seccomp_data field and kills
+ * unless it equals value. */
+#define REQUIRE_HALF(field, half, value)                                                         \
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, field) + (half)),            \
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(value), 1, 0),                                 \
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS)
+#define REQUIRE64(field, value) REQUIRE_HALF(field, 0, (value)), REQUIRE_HALF(field, 4, (uint64_t)(value) >> 32)
+
+static int install_seccomp_wall(pid_t self) {
     uintptr_t ip = (uintptr_t)uhv_child_stop_ip;
     struct sock_filter filter[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
@@ -104,12 +114,9 @@ static int install_seccomp_wall(void) {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_kill, 1, 0),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)ip, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(ip >> 32), 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        REQUIRE64(instruction_pointer, ip),
+        REQUIRE64(args[0], (uint64_t)(int64_t)self),
+        REQUIRE64(args[1], SIGSTOP),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
     struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
@@ -159,8 +166,10 @@ int main(int argc, char **argv) {
     pid_t self = getpid();
     /* Nothing of the host may stay reachable through a descriptor, memfd included (the mapping
      * keeps guest RAM alive). */
-    syscall(SYS_close_range, 0, ~0U, 0);
-    if (install_seccomp_wall() != 0) {
+    if (syscall(SYS_close_range, 0, ~0U, 0) != 0) {
+        return EXIT_CLOSE_FDS;
+    }
+    if (install_seccomp_wall(self) != 0) {
         return EXIT_SECCOMP;
     }
     /* From here on no system call may run but this one: the filter allows only it, from here. */

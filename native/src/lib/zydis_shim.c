@@ -34,6 +34,17 @@ __attribute__((constructor)) static void uhv_zydis_init(void)
         }
     }
     ZyanStatus status = ZydisFormatterInit(&formatter, ZYDIS_FORMATTER_STYLE_INTEL);
+    /* "gs:[0x10]" rather than Zydis's default "gs:[0x0000000000000010]" in messages and traces */
+    if (ZYAN_SUCCESS(status)) {
+        status = ZydisFormatterSetProperty(&formatter, ZYDIS_FORMATTER_PROP_DISP_PADDING, ZYDIS_PADDING_DISABLED);
+    }
+    if (ZYAN_SUCCESS(status)) {
+        status = ZydisFormatterSetProperty(&formatter, ZYDIS_FORMATTER_PROP_IMM_PADDING, ZYDIS_PADDING_DISABLED);
+    }
+    if (ZYAN_SUCCESS(status)) {
+        status = ZydisFormatterSetProperty(&formatter, ZYDIS_FORMATTER_PROP_ADDR_PADDING_ABSOLUTE,
+                                           ZYDIS_PADDING_DISABLED);
+    }
     init_status = ZYAN_FAILED(status) ? status : 0;
 }
 

@@ -38,7 +38,7 @@ final class GuestRunner {
         // Any other way the JVM is asked to end (SIGHUP, System.exit elsewhere): stop the guest through
         // the normal exit path, and let it finish before the JVM halts.
         Thread onExit = new Thread(() -> {
-            vm.requestStop(ExitReason.TERMINATED);
+            vm.requestStop(ExitReason.TERMINATED, "uhv was asked to exit (a signal such as SIGHUP)");
             try {
                 finished.await(EXIT_GRACE_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

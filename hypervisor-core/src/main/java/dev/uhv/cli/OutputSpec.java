@@ -1,5 +1,6 @@
 package dev.uhv.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,7 +30,8 @@ record OutputSpec(Kind kind, Path path) {
             case NONE -> OutputStream.nullOutputStream();
             case FILE -> {
                 try {
-                    yield new FileOutputStream(path.toFile());
+                    // buffered: the devices flush at each newline and at exit, not at each byte
+                    yield new BufferedOutputStream(new FileOutputStream(path.toFile()), 1 << 16);
                 } catch (IOException e) {
                     throw new UserError(option + " file:" + path + ": cannot open for writing (" + e.getMessage() + ")");
                 }

@@ -1,5 +1,6 @@
 package dev.uhv.cli;
 
+import dev.uhv.memory.SharedRam;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -31,6 +32,13 @@ final class RunCommand implements Callable<Integer> {
         try {
             if (Files.isDirectory(image)) {
                 throw new UserError(image + ": is a directory, not a kernel image");
+            }
+            if (Files.exists(image) && !Files.isRegularFile(image)) {
+                throw new UserError(image + ": is not a regular file (a device or a pipe?); give a kernel image file");
+            }
+            if (Files.size(image) > SharedRam.MAX_SIZE) {
+                throw new UserError(String.format("%s: %d bytes cannot fit in guest RAM (at most 1G)", image,
+                        Files.size(image)));
             }
             byte[] bytes = Files.readAllBytes(image);
             if (bytes.length == 0) {

@@ -13,6 +13,9 @@ import java.time.Duration;
 
 /** The options `uhv run` and `uhv demo` share, and their checks. */
 final class RunOptions {
+    /** A year: more is a typo, and Timer cannot schedule near Long.MAX_VALUE milliseconds. */
+    private static final double MAX_TIMEOUT_SECONDS = 365 * 24 * 3600;
+
     @Option(names = "--mem", paramLabel = "SIZE", defaultValue = "64M",
             description = "Guest RAM, a multiple of 4K, at most 1G (default: ${DEFAULT-VALUE}).")
     String mem;
@@ -92,8 +95,9 @@ final class RunOptions {
         Duration limit = null;
         if (timeout != null) {
             double seconds = parse("--timeout", timeout, Double::parseDouble);
-            if (!(seconds > 0)) {
-                throw new UserError("--timeout " + timeout + ": must be a positive number of seconds");
+            if (!(seconds > 0) || seconds > MAX_TIMEOUT_SECONDS) {
+                throw new UserError("--timeout " + timeout + ": must be a number of seconds above 0 and at most "
+                        + (long) MAX_TIMEOUT_SECONDS);
             }
             limit = Duration.ofMillis((long) Math.ceil(seconds * 1000));
         }

@@ -19,8 +19,8 @@ final class StopSignals implements AutoCloseable {
     private final List<SignalHandler> previous = new ArrayList<>();
 
     StopSignals(Vm vm) {
-        install(new Signal("INT"), () -> vm.requestStop(ExitReason.INTERRUPTED));
-        install(new Signal("TERM"), () -> vm.requestStop(ExitReason.TERMINATED));
+        install(new Signal("INT"), () -> vm.requestStop(ExitReason.INTERRUPTED, "by Ctrl-C (SIGINT)"));
+        install(new Signal("TERM"), () -> vm.requestStop(ExitReason.TERMINATED, "by SIGTERM"));
     }
 
     private void install(Signal signal, Runnable action) {

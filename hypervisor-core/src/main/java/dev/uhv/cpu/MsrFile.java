@@ -4,9 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The virtual CPU's model-specific registers. FS_BASE and GS_BASE live in the register file, so a
- * write takes real effect in the guest's process; TSC reads are the host TSC plus an offset that a
+ * write takes real effect in the guest's process (where the host can hold the value); TSC reads are the host TSC plus an offset that a
  * write sets (as KVM's TSC offsetting). Each write is checked as WRMSR checks it (SDM Vol. 2B WRMSR,
  * Vol. 4 per MSR); a violation is #GP(0). An index that is not modelled is #GP too: the caller
  * decides whether to ignore it (--ignore-msrs).
@@ -18,14 +21,33 @@ public final class MsrFile {
     public static final long APIC_BASE_DEFAULT = 0xfee00000L | APIC_BASE_BSP | APIC_BASE_EN;
     /** Power-on PAT: WB, WT, UC-, UC repeated (SDM Vol. 3A, 11.12.4). */
     public static final long PAT_DEFAULT = 0x0007040600070406L;
-    /** 8 variable ranges, fixed ranges, write-combining (SDM Vol. 3A, 11.11.1). */
+    /** 8 variable ranges, fixed ranges, write-combining (SDM Vol. 3A, 11.11.1), all modelled (MtrrRanges). */
     public static final long MTRRCAP_VALUE = 8 | (1 << 8) | (1 << 10);
     /** Fast strings enabled, BTS and PEBS unavailable (as QEMU reports). */
     public static final long MISC_ENABLE_DEFAULT = 1 | (1 << 11) | (1 << 12);
 
+    /**
+     * The end of the host's user address space (x86-64 Linux TASK_SIZE_MAX): the kernel refuses an
+     * FS/GS base at or above it, and higher-half kernels put their per-CPU GS base there.
+     */
+    public static final long HOST_USER_LIMIT = 0x7fff_ffff_f000L;
+    /**
+     * Where the child's real base points while the guest's cannot be held: 64 TiB, never mapped in
+     * the child (guest RAM is below 1 GiB, the launcher near 0x5555_0000_0000 and above), so any
+     * access through it faults and {@link #explainFault} says why.
+     */
+    static final long UNREPRESENTABLE_BASE_PLACEHOLDER = 0x4000_0000_0000L;
+    private static final Logger log = LoggerFactory.getLogger(MsrFile.class);
+
     private final RegisterFile regs;
+    private boolean fsVirtual;
+    private boolean gsVirtual;
+    private long fsGuest;
+    private long gsGuest;
+    private boolean unrepresentableReported;
     private final LongSupplier hostTsc;
     private final int physicalAddressBits;
+    private final MtrrRanges mtrrs;
     private long tscOffset;
     private boolean tscWritten;
     private long apicBase = APIC_BASE_DEFAULT;
@@ -48,57 +70,119 @@ public final class MsrFile {
         this.hostTsc = hostTsc;
         this.efer = efer;
         this.physicalAddressBits = physicalAddressBits;
+        this.mtrrs = new MtrrRanges(physicalAddressBits);
     }
 
     public long read(int index) throws GuestFault {
-        return switch (index) {
-            case 0x10 -> hostTsc.getAsLong() + tscOffset;
-            case 0x1b -> apicBase;
-            case 0xfe -> MTRRCAP_VALUE;
-            case 0x174 -> sysenterCs;
-            case 0x175 -> sysenterEsp;
-            case 0x176 -> sysenterEip;
-            case 0x1a0 -> miscEnable;
-            case 0x277 -> pat;
-            case 0x2ff -> mtrrDefType;
-            case 0xc0000080 -> efer;
-            case 0xc0000081 -> star;
-            case 0xc0000082 -> lstar;
-            case 0xc0000083 -> cstar;
-            case 0xc0000084 -> sfmask;
-            case 0xc0000100 -> regs.fsBase();
-            case 0xc0000101 -> regs.gsBase();
-            case 0xc0000102 -> kernelGsBase;
-            case 0xc0000103 -> tscAux;
-            default -> throw unknown("rdmsr", index);
+        Msr msr = Msr.byIndex(index);
+        if (msr == null) {
+            throw unknown("rdmsr", index);
+        }
+        return switch (msr) {
+            case TSC -> hostTsc.getAsLong() + tscOffset;
+            case APIC_BASE -> apicBase;
+            case MTRRCAP -> MTRRCAP_VALUE;
+            case SYSENTER_CS -> sysenterCs;
+            case SYSENTER_ESP -> sysenterEsp;
+            case SYSENTER_EIP -> sysenterEip;
+            case MISC_ENABLE -> miscEnable;
+            case PAT -> pat;
+            case MTRR_DEF_TYPE -> mtrrDefType;
+            case EFER -> efer;
+            case STAR -> star;
+            case LSTAR -> lstar;
+            case CSTAR -> cstar;
+            case SFMASK -> sfmask;
+            case FS_BASE -> fsBase();
+            case GS_BASE -> gsBase();
+            case KERNEL_GS_BASE -> kernelGsBase;
+            case TSC_AUX -> tscAux;
+            default -> mtrrs.read(msr);
         };
     }
 
     public void write(int index, long value) throws GuestFault {
-        switch (index) {
-            case 0x10 -> {
+        Msr msr = Msr.byIndex(index);
+        if (msr == null) {
+            throw unknown("wrmsr", index);
+        }
+        switch (msr) {
+            case TSC -> {
                 tscOffset = value - hostTsc.getAsLong();
                 tscWritten = true;
             }
-            case 0x1b -> apicBase = checkApicBase(value);
-            case 0xfe -> throw GuestFault.gp("wrmsr MTRRcap (0xfe) is read-only");
-            case 0x174 -> sysenterCs = value & 0xffff;
-            case 0x175 -> sysenterEsp = canonical("SYSENTER_ESP", value);
-            case 0x176 -> sysenterEip = canonical("SYSENTER_EIP", value);
-            case 0x1a0 -> miscEnable = value;
-            case 0x277 -> pat = checkPat(value);
-            case 0x2ff -> mtrrDefType = checkMtrrDefType(value);
-            case 0xc0000080 -> efer = checkEfer(value);
-            case 0xc0000081 -> star = value;
-            case 0xc0000082 -> lstar = canonical("LSTAR", value);
-            case 0xc0000083 -> cstar = canonical("CSTAR", value);
-            case 0xc0000084 -> sfmask = low32("SFMASK", value);
-            case 0xc0000100 -> regs.setFsBase(canonical("FS_BASE", value));
-            case 0xc0000101 -> regs.setGsBase(canonical("GS_BASE", value));
-            case 0xc0000102 -> kernelGsBase = canonical("KERNEL_GS_BASE", value);
-            case 0xc0000103 -> tscAux = low32("TSC_AUX", value);
-            default -> throw unknown("wrmsr", index);
+            case APIC_BASE -> apicBase = checkApicBase(value);
+            case MTRRCAP -> throw GuestFault.gp("wrmsr MTRRcap (0xfe) is read-only");
+            case SYSENTER_CS -> sysenterCs = value & 0xffff;
+            case SYSENTER_ESP -> sysenterEsp = canonical("SYSENTER_ESP", value);
+            case SYSENTER_EIP -> sysenterEip = canonical("SYSENTER_EIP", value);
+            case MISC_ENABLE -> miscEnable = value;
+            case PAT -> pat = checkPat(value);
+            case MTRR_DEF_TYPE -> mtrrDefType = checkMtrrDefType(value);
+            case EFER -> efer = checkEfer(value);
+            case STAR -> star = value;
+            case LSTAR -> lstar = canonical("LSTAR", value);
+            case CSTAR -> cstar = canonical("CSTAR", value);
+            case SFMASK -> sfmask = low32("SFMASK", value);
+            case FS_BASE -> setFsBase(canonical("FS_BASE", value));
+            case GS_BASE -> setGsBase(canonical("GS_BASE", value));
+            case KERNEL_GS_BASE -> kernelGsBase = canonical("KERNEL_GS_BASE", value);
+            case TSC_AUX -> tscAux = low32("TSC_AUX", value);
+            default -> mtrrs.write(msr, value);
         }
+    }
+
+    /** FS.base as the guest set it (see {@link #HOST_USER_LIMIT}). */
+    public long fsBase() {
+        return fsVirtual && regs.fsBase() == UNREPRESENTABLE_BASE_PLACEHOLDER ? fsGuest : regs.fsBase();
+    }
+
+    /** GS.base as the guest set it (see {@link #HOST_USER_LIMIT}). */
+    public long gsBase() {
+        return gsVirtual && regs.gsBase() == UNREPRESENTABLE_BASE_PLACEHOLDER ? gsGuest : regs.gsBase();
+    }
+
+    /** Sets FS.base: for real in the child where the host allows it, else kept here. */
+    public void setFsBase(long value) {
+        fsVirtual = !representable(value);
+        fsGuest = value;
+        regs.setFsBase(fsVirtual ? placeholder("FS", value) : value);
+    }
+
+    public void setGsBase(long value) {
+        gsVirtual = !representable(value);
+        gsGuest = value;
+        regs.setGsBase(gsVirtual ? placeholder("GS", value) : value);
+    }
+
+    /**
+     * Why an access at a faulting linear address failed, when it went through a base the host could
+     * not hold; else null.
+     */
+    public String explainFault(long address) {
+        long offset = address - UNREPRESENTABLE_BASE_PLACEHOLDER;
+        if (offset < 0 || offset >= 1L << 40) {
+            return null;
+        }
+        String which = gsVirtual && regs.gsBase() == UNREPRESENTABLE_BASE_PLACEHOLDER ? "GS"
+                : fsVirtual && regs.fsBase() == UNREPRESENTABLE_BASE_PLACEHOLDER ? "FS" : null;
+        return which == null ? null : String.format("the guest's %s base 0x%x lies above the host's user address "
+                + "space, which uhv cannot map yet (higher-half kernels need guest paging)", which,
+                which.equals("GS") ? gsGuest : fsGuest);
+    }
+
+    private static boolean representable(long base) {
+        return Long.compareUnsigned(base, HOST_USER_LIMIT) < 0;
+    }
+
+    private long placeholder(String which, long value) {
+        if (!unrepresentableReported) {
+            unrepresentableReported = true;
+            log.warn("guest set {}_BASE = 0x{}, above the host's user address space: uhv keeps the value, but "
+                    + "{}-relative accesses fault until guest paging is supported", which, Long.toHexString(value),
+                    which.toLowerCase());
+        }
+        return UNREPRESENTABLE_BASE_PLACEHOLDER;
     }
 
     public long efer() {
@@ -214,7 +298,7 @@ public final class MsrFile {
         return value;
     }
 
-    private static boolean validMemoryType(int type) {
+    static boolean validMemoryType(int type) {
         return type == 0 || type == 1 || type == 4 || type == 5 || type == 6;
     }
 }

@@ -19,7 +19,7 @@ public enum ExitReason {
     GUEST_SYSCALL("guest system call blocked", 12),
     /** Ctrl-C (SIGINT), as a shell reports it. */
     INTERRUPTED("interrupted", 130),
-    /** SIGTERM or another signal that ends uhv, as a shell reports SIGTERM. */
+    /** SIGTERM, or another request to end uhv (its status is then the JVM's), as a shell reports SIGTERM. */
     TERMINATED("terminated", 143),
     /** uhv itself failed (a bug or a host error), not the guest. */
     HOST_ERROR("host error", 70);

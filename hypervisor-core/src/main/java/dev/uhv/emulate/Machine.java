@@ -93,10 +93,10 @@ public final class Machine {
 
     public long segmentBase(Register segment) {
         if (segment == Register.FS) {
-            return regs().fsBase();
+            return cpu.msrs().fsBase();
         }
         if (segment == Register.GS) {
-            return regs().gsBase();
+            return cpu.msrs().gsBase();
         }
         return 0;
     }

@@ -13,11 +13,15 @@ import java.util.Set;
 
 /**
  * IN, OUT, INS and OUTS on the port bus (SDM Vol. 2A/2B). The virtual CPU is at CPL0, so every port
- * is accessible. A REP string instruction is done whole in one trap; rcx, rsi and rdi are updated as
- * each element completes, so a #PF part way leaves the state the SDM describes for a restart.
+ * is accessible. A REP string instruction moves up to {@link #ELEMENTS_PER_TRAP} elements per trap
+ * (then rip stays and it traps again, as KVM does, so a huge count cannot hold off a timeout); rcx,
+ * rsi and rdi are updated as each element completes, so a #PF part way leaves the state the SDM
+ * describes for a restart.
  * OUTS reads from DS:rsi with segment base 0: the FS/GS override prefixes are not honoured yet.
  */
 public final class PortIoEmulator implements Emulator {
+    /** Elements of one REP string done per trap: a 4 KiB page of bytes, few enough to stay responsive. */
+    static final int ELEMENTS_PER_TRAP = 4096;
 
     @Override
     public InstructionFamily family() {
@@ -43,12 +47,24 @@ public final class PortIoEmulator implements Emulator {
                 int port = port(insn.operand(0), m.regs());
                 m.ports().write(port, acc.width() / 8, (int) m.regs().get(acc));
             }
-            case INSB -> string(insn, m, 1, true);
-            case INSW -> string(insn, m, 2, true);
-            case INSD -> string(insn, m, 4, true);
-            case OUTSB -> string(insn, m, 1, false);
-            case OUTSW -> string(insn, m, 2, false);
-            default -> string(insn, m, 4, false);
+            case INSB -> {
+                return string(insn, m, 1, true);
+            }
+            case INSW -> {
+                return string(insn, m, 2, true);
+            }
+            case INSD -> {
+                return string(insn, m, 4, true);
+            }
+            case OUTSB -> {
+                return string(insn, m, 1, false);
+            }
+            case OUTSW -> {
+                return string(insn, m, 2, false);
+            }
+            default -> {
+                return string(insn, m, 4, false);
+            }
         }
         return Outcome.ADVANCE;
     }
@@ -72,7 +88,7 @@ public final class PortIoEmulator implements Emulator {
         };
     }
 
-    private static void string(DecodedInstruction insn, Machine m, int size, boolean in) throws GuestFault {
+    private static Outcome string(DecodedInstruction insn, Machine m, int size, boolean in) throws GuestFault {
         RegisterFile r = m.regs();
         PortBus ports = m.ports();
         long mask = insn.addressWidth() == 64 ? -1L : (1L << insn.addressWidth()) - 1;
@@ -81,7 +97,10 @@ public final class PortIoEmulator implements Emulator {
         long step = (r.rflags() & Rflags.DF) != 0 ? -size : size;
         boolean rep = insn.has(DecodedInstruction.PREFIX_REP);
         long count = rep ? r.gpr(RegisterFile.GPR_RCX) & mask : 1;
-        while (count != 0) {
+        for (int done = 0; count != 0; done++) {
+            if (done == ELEMENTS_PER_TRAP) {
+                return Outcome.RETRY;
+            }
             long pointer = r.gpr(pointerReg);
             long address = pointer & mask;
             if (in) {
@@ -95,5 +114,6 @@ public final class PortIoEmulator implements Emulator {
                 r.setGpr(RegisterFile.GPR_RCX, truncate(r.gpr(RegisterFile.GPR_RCX), count, insn.addressWidth()));
             }
         }
+        return Outcome.ADVANCE;
     }
 }

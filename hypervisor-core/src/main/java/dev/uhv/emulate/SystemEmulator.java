@@ -57,10 +57,9 @@ public final class SystemEmulator implements Emulator {
 
     /** SWAPGS exchanges GS.base with IA32_KERNEL_GS_BASE; GS.base is the child's real one. */
     private static void swapgs(Machine m) {
-        RegisterFile r = m.regs();
         MsrFile msrs = m.cpu().msrs();
-        long gs = r.gsBase();
-        r.setGsBase(msrs.kernelGsBase());
+        long gs = msrs.gsBase();
+        msrs.setGsBase(msrs.kernelGsBase());
         msrs.setKernelGsBase(gs);
     }
 

@@ -17,6 +17,7 @@ public final class ChildSetupException extends Exception {
                     + "there, or the address is below vm.mmap_min_addr)";
             case 14 -> "it could not unmap the vDSO";
             case 15 -> "it could not install its seccomp filter (seccomp unavailable?)";
+            case 17 -> "it could not close its file descriptors (close_range unavailable: Linux 5.9 or later is needed)";
             default -> "it exited with status " + code + " before it was ready";
         };
         return new ChildSetupException("the guest process failed to start: " + step);

@@ -33,7 +33,8 @@ public final class PtraceTransport implements AutoCloseable {
     private final Memory siginfo = new Memory(Ptrace.SIGINFO_SIZE);
     private final int[] status = new int[1];
     private volatile int pid = -1;
-    private boolean reaped;
+    /** Set as soon as the child is reaped: its pid may then belong to another process, never poked. */
+    private volatile boolean reaped;
     private int lastSignal;
     private int lastExitCode;
     private int activeFeatures;
@@ -51,6 +52,11 @@ public final class PtraceTransport implements AutoCloseable {
         if (Wait.exited(st)) {
             reaped = true;
             throw ChildSetupException.fromExitCode(Wait.exitCode(st));
+        }
+        if (Wait.signaled(st)) {
+            reaped = true;
+            throw new ChildSetupException("the guest process was killed by " + Signals.name(Wait.termSignal(st))
+                    + " before it was ready");
         }
         if (!Wait.stopped(st) || Wait.stopSignal(st) != Signals.SIGSTOP) {
             close();
@@ -130,7 +136,7 @@ public final class PtraceTransport implements AutoCloseable {
      */
     public void poke() {
         int p = pid;
-        if (p > 0) {
+        if (p > 0 && !reaped) {
             try {
                 Signals.kill(p, Signals.SIGUSR1);
             } catch (ErrnoException e) {

@@ -41,8 +41,8 @@ public record StateDump(String exitReason, String detail, int exitStatus, Map<St
         }
         regs.put("rip", hex(r.rip()));
         regs.put("rflags", hex(cpu.guestRflags()));
-        regs.put("fs_base", hex(r.fsBase()));
-        regs.put("gs_base", hex(r.gsBase()));
+        regs.put("fs_base", hex(cpu.msrs().fsBase()));
+        regs.put("gs_base", hex(cpu.msrs().gsBase()));
         Map<String, String> crs = new LinkedHashMap<>();
         crs.put("cr0", hex(cpu.cr().cr0()));
         crs.put("cr2", hex(cpu.cr().cr2()));

@@ -57,7 +57,9 @@ public final class Vm implements AutoCloseable {
     private final Machine machine;
     private final PtraceTransport transport = new PtraceTransport();
     private volatile ExitReason stopRequest;
-    private volatile int debugExitStatus = -1;
+    private volatile String stopDetail;
+    private boolean debugExitRequested;
+    private int debugExitStatus;
     private RunResult result;
 
     private Vm(VmConfig config, HostFacts host, SharedRam ram, LoadResult loaded, long mapStart) {
@@ -68,7 +70,10 @@ public final class Vm implements AutoCloseable {
         this.mapStart = mapStart;
         uart = new Uart16550(IrqLine.NONE, config.serial());
         debugcon = new DebugCon(config.debugcon());
-        debugExit = new IsaDebugExit(status -> debugExitStatus = status);
+        debugExit = new IsaDebugExit(status -> {
+            debugExitRequested = true;
+            debugExitStatus = status & 0xff; // what the process exit status can carry, as for QEMU
+        });
         ports.register(Uart16550.COM1_BASE, 8, uart);
         ports.register(DebugCon.PORT, 1, debugcon);
         ports.register(IsaDebugExit.PORT, IsaDebugExit.SIZE, debugExit);
@@ -116,7 +121,7 @@ public final class Vm implements AutoCloseable {
             timer.schedule(new TimerTask() {
                 @Override
                 public void run() {
-                    requestStop(ExitReason.TIMEOUT);
+                    requestStop(ExitReason.TIMEOUT, "after " + config.timeout().toMillis() / 1000.0 + " s (--timeout)");
                 }
             }, config.timeout().toMillis());
         }
@@ -129,10 +134,17 @@ public final class Vm implements AutoCloseable {
         return result;
     }
 
-    /** Asks a running guest to stop (timeout, Ctrl-C); safe from any thread. */
-    public void requestStop(ExitReason reason) {
+    /** Asks a running guest to stop (timeout, Ctrl-C), with the summary's detail; safe from any thread. */
+    public void requestStop(ExitReason reason, String detail) {
+        stopDetail = detail;
         stopRequest = reason;
         transport.poke();
+    }
+
+    /** The signals a faulting guest instruction raises; any other stop is not the guest's doing. */
+    private static boolean isTrap(int signal) {
+        return signal == Signals.SIGSEGV || signal == Signals.SIGILL || signal == Signals.SIGTRAP
+                || signal == Signals.SIGFPE || signal == Signals.SIGBUS;
     }
 
     private void runOnVcpuThread() {
@@ -157,19 +169,21 @@ public final class Vm implements AutoCloseable {
             long maxTraps = config.maxTraps();
             while (true) {
                 if (stopRequest != null) {
-                    end = new Outcome.Stop(stopRequest, stopDetail(stopRequest));
+                    transport.loadRegisters(); // the child sits in a stop; the dump shows where it is now
+                    end = new Outcome.Stop(stopRequest, stopDetail);
                     break;
                 }
                 StopKind stop = transport.resume();
                 Outcome outcome;
                 switch (stop) {
                     case SIGNAL -> {
-                        if (transport.lastSignal() == Signals.SIGUSR1) {
-                            continue; // uhv's own poke: the loop head sees why
+                        int signal = transport.lastSignal();
+                        if (!isTrap(signal)) {
+                            continue; // uhv's own poke, or a stray signal: never delivered to the guest
                         }
                         transport.loadRegisters();
                         traps++;
-                        outcome = handler.onFault(transport.lastSignal(), pageFault);
+                        outcome = handler.onFault(signal, pageFault);
                     }
                     case SYSCALL -> {
                         transport.loadRegisters();
@@ -180,12 +194,16 @@ public final class Vm implements AutoCloseable {
                             + "status " + transport.lastExitCode());
                     default -> outcome = killed(transport.lastSignal());
                 }
+                if (outcome == Outcome.RETRY) {
+                    transport.storeRegisters(); // progress made, the same instruction runs again
+                    continue;
+                }
                 if (outcome != Outcome.ADVANCE) {
                     end = (Outcome.Stop) outcome;
                     break;
                 }
                 transport.storeRegisters();
-                if (debugExitStatus >= 0) {
+                if (debugExitRequested) {
                     end = new Outcome.Stop(ExitReason.DEBUG_EXIT, "");
                     break;
                 }
@@ -227,15 +245,6 @@ public final class Vm implements AutoCloseable {
         if (config.trapRdtsc() && (active & PtraceTransport.FLAG_TSC_FAULT) == 0) {
             log.warn("rdtsc cannot be intercepted on this host (PR_SET_TSC refused): --rdtsc trap has no effect");
         }
-    }
-
-    private String stopDetail(ExitReason reason) {
-        return switch (reason) {
-            case TIMEOUT -> "after " + config.timeout().toMillis() / 1000.0 + " s (--timeout)";
-            case INTERRUPTED -> "by Ctrl-C (SIGINT)";
-            case TERMINATED -> "by a signal (SIGTERM)";
-            default -> "";
-        };
     }
 
     /** Only uhv's seccomp wall kills with SIGSYS: a system call that escaped PTRACE_SYSEMU was stopped. */
