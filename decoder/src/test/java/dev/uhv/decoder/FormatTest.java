@@ -23,7 +23,7 @@ class FormatTest {
     @Test
     void relativeJumpShowsTheAbsoluteTargetFromTheRuntimeAddress() {
         assertEquals("jmp 0x401000", format(decoder, "eb fe", 0x401000));
-        assertEquals("jmp 0x0000000000402000", format(decoder, "e9 fb 0f 00 00", 0x401000));
+        assertEquals("jmp 0x402000", format(decoder, "e9 fb 0f 00 00", 0x401000));
     }
 
     @Test
