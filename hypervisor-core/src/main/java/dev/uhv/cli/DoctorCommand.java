@@ -39,13 +39,16 @@ final class DoctorCommand implements Callable<Integer> {
     String mem;
 
     @Override
-    public Integer call() {
+    public Integer call() throws UserError {
+        byte[] imageBytes = image == null ? null : RunCommand.readImage(image);
+        long ramSize = imageBytes == null ? 0 : ramSize();
+        long rawLoadAddress = imageBytes == null ? 0 : loadAddress();
         checkDecoder();
         checkYama();
         checkCallerSeccomp();
         checkMmapMinAddr();
-        if (image != null) {
-            checkImage();
+        if (imageBytes != null) {
+            checkImage(imageBytes, ramSize, rawLoadAddress);
         }
         ChildProbe probe = ChildProbe.run();
         if (probe.error() != null) {
@@ -118,24 +121,39 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
+    private long ramSize() throws UserError {
+        try {
+            long size = Values.size(mem);
+            if (size > 0 && size <= SharedRam.MAX_SIZE && size % 4096 == 0) {
+                return size;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new UserError("--mem " + mem + ": guest RAM must be a non-zero multiple of 4K, at most 1G");
+    }
+
+    private long loadAddress() throws UserError {
+        try {
+            return Values.address(loadAddr);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--load-addr " + loadAddr + ": not a valid address");
+        }
+    }
+
     /** Loads IMAGE into scratch memory of --mem bytes, as `uhv run` would, to learn its lowest address. */
-    private void checkImage() {
+    private void checkImage(byte[] bytes, long ramSize, long rawLoadAddress) {
         String name = "image " + image;
         try {
-            byte[] bytes = RunCommand.readImage(image);
-            long size = Values.size(mem);
-            if (size <= 0 || size > SharedRam.MAX_SIZE || size % 4096 != 0) {
-                throw new UserError("--mem " + mem + ": guest RAM must be a multiple of 4K, at most 1G");
-            }
-            long lowest = ImageLoader.load(bytes, null, GuestMemory.allocate((int) size), Values.address(loadAddr),
-                    null).lowestAddress();
+            long lowest = ImageLoader.load(bytes, null, GuestMemory.allocate((int) ramSize), rawLoadAddress, null)
+                    .lowestAddress();
             long mappable = HostSystem.lowestMappableAddress();
             if (lowest < mappable) {
                 fail(name, ImageLoadException.belowMappable(lowest, mappable).getMessage());
             } else {
                 ok(name, String.format("loads from 0x%x, which this user can map", lowest));
             }
-        } catch (UserError | ImageLoadException | IllegalArgumentException e) {
+        } catch (ImageLoadException e) {
             fail(name, e.getMessage());
         }
     }

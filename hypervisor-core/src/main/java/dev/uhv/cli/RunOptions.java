@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.BitSet;
 
 /** The options `uhv run` and `uhv demo` share, and their checks. */
 final class RunOptions {
@@ -149,9 +150,9 @@ final class RunOptions {
             return Sched.defaultCpu();
         }
         int n = parse("--cpu", cpu, Integer::parseInt);
-        int online = Runtime.getRuntime().availableProcessors();
-        if (n < 0 || n >= online) {
-            throw new UserError("--cpu " + cpu + ": this machine has CPUs 0.." + (online - 1) + " (or use --cpu none)");
+        BitSet allowed = Sched.allowedCpus();
+        if (n < 0 || !allowed.get(n)) {
+            throw new UserError("--cpu " + cpu + ": uhv may run on CPUs " + allowed + " here (or use --cpu none)");
         }
         return n;
     }

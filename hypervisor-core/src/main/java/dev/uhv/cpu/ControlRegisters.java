@@ -21,10 +21,11 @@ public final class ControlRegisters {
             CR4_PKE = 1L << 22;
     /**
      * CR4 bits the virtual CPU offers: those whose feature its CPUID reports (CpuidFeatures). A bit of
-     * a feature CPUID hides is reserved, and setting it is #GP (SDM Vol. 3A, 2.5): LA57, VMXE, SMXE,
-     * UMIP, SMEP, SMAP and PKE (the guest runs at host CPL3, where they cannot act).
+     * a feature CPUID hides is reserved, and setting it is #GP (SDM Vol. 3A, 2.5): VME and PVI
+     * (CPUID.1:EDX.VME), LA57, VMXE, SMXE, UMIP, SMEP, SMAP and PKE (the guest runs at host CPL3,
+     * where they cannot act).
      */
-    public static final long CR4_SUPPORTED = CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE
+    public static final long CR4_SUPPORTED = CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE
             | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_FSGSBASE | CR4_PCIDE | CR4_OSXSAVE;
 
     private final int physicalAddressBits;

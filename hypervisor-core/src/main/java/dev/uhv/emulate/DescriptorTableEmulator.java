@@ -114,6 +114,10 @@ public final class DescriptorTableEmulator implements Emulator {
             throw GuestFault.np(selector & ~3, String.format("%s 0x%x: descriptor not present", what, selector));
         }
         long base = ((low >>> 16) & 0xff_ffffL) | (((low >>> 56) & 0xff) << 24) | ((high & 0xffff_ffffL) << 32);
+        if (!Canonical.isCanonical(base)) {
+            throw GuestFault.gp(selector & ~3, String.format("%s 0x%x: descriptor base 0x%x is not canonical", what,
+                    selector, base));
+        }
         long limit = (low & 0xffff) | (((low >>> 48) & 0xf) << 16);
         if ((low & (1L << 55)) != 0) {
             limit = (limit << 12) | 0xfff;

@@ -22,6 +22,7 @@ public final class Machine {
     private final PortBus ports;
     private final boolean ignoreMsrs;
     private final long hostXcr0;
+    private long lowestMapped;
     private boolean rdtscTrapped;
 
     public Machine(VirtualCpu cpu, GuestMemory memory, PortBus ports, boolean ignoreMsrs, long hostXcr0) {
@@ -60,6 +61,14 @@ public final class Machine {
 
     public void setRdtscTrapped(boolean value) {
         rdtscTrapped = value;
+    }
+
+    /**
+     * Guest-physical addresses below this are not mapped in the child (vm.mmap_min_addr for a
+     * non-root user): emulated accesses there are #PF too, so both views of memory agree.
+     */
+    public void setLowestMapped(long address) {
+        lowestMapped = address;
     }
 
     /** XCR0 the host runs the child with; the guest can only have a subset of it. */
@@ -126,21 +135,25 @@ public final class Machine {
     }
 
     public long read(long address, int size) throws GuestFault {
-        if (!memory.contains(address, size)) {
+        if (!mapped(address, size)) {
             throw outside(address, size, 0);
         }
         return memory.read(address, size);
     }
 
     public void write(long address, int size, long value) throws GuestFault {
-        if (!memory.contains(address, size)) {
+        if (!mapped(address, size)) {
             throw outside(address, size, PF_WRITE);
         }
         memory.write(address, size, value);
     }
 
+    private boolean mapped(long address, int size) {
+        return memory.contains(address, size) && address >= lowestMapped;
+    }
+
     private GuestFault outside(long address, int size, long errorCode) {
-        return GuestFault.pf(address, errorCode, String.format("%s of %d bytes at 0x%x, outside guest RAM (0x0..0x%x)",
-                errorCode == PF_WRITE ? "write" : "read", size, address, memory.size()));
+        return GuestFault.pf(address, errorCode, String.format("%s of %d bytes at 0x%x, outside guest RAM (0x%x..0x%x)",
+                errorCode == PF_WRITE ? "write" : "read", size, address, lowestMapped, memory.size()));
     }
 }

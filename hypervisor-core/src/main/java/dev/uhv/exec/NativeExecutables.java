@@ -53,9 +53,13 @@ public final class NativeExecutables {
         try (InputStream in = url.openStream()) {
             bytes = in.readAllBytes();
         }
-        Path dir = cacheDir().resolve(sha256(bytes));
+        String hash = sha256(bytes);
+        Path dir = cacheDir().resolve(hash);
         Path target = dir.resolve(Path.of(resource).getFileName().toString());
-        if (Files.isExecutable(target) && Files.size(target) == bytes.length) {
+        // An existing file is used only if its content is exactly ours (a shared temp folder is
+        // writable by others).
+        if (Files.isExecutable(target) && Files.size(target) == bytes.length
+                && sha256(Files.readAllBytes(target)).equals(hash)) {
             return target;
         }
         Files.createDirectories(dir);
@@ -66,7 +70,10 @@ public final class NativeExecutables {
         return target;
     }
 
-    /** $XDG_CACHE_HOME/uhv or ~/.cache/uhv, else the temp folder (a user without a writable home). */
+    /**
+     * $XDG_CACHE_HOME/uhv or ~/.cache/uhv, else a folder of the user's own (0700) in the temp folder
+     * (a user without a writable home).
+     */
     private static Path cacheDir() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
@@ -79,7 +86,17 @@ public final class NativeExecutables {
         } catch (IOException e) {
             // fall through to the temp folder
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "uhv-" + System.getProperty("user.name"));
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "uhv-" + System.getProperty("user.name"));
+        try {
+            Files.createDirectories(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            if (!Files.getOwner(tmp).getName().equals(System.getProperty("user.name"))) {
+                throw new IllegalStateException(tmp + " belongs to another user: set XDG_CACHE_HOME to a folder of "
+                        + "yours");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating " + tmp, e);
+        }
+        return tmp;
     }
 
     private static String sha256(byte[] bytes) {

@@ -82,6 +82,7 @@ public final class Vm implements AutoCloseable {
         MsrFile msrs = new MsrFile(regs, HostCpu::rdtsc, INITIAL_EFER, host.physicalAddressBits());
         cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(new NativeHostCpuid()), host.xcr0());
         machine = new Machine(cpu, ram.memory(), ports, config.ignoreMsrs(), host.xcr0());
+        machine.setLowestMapped(mapStart);
     }
 
     /**

@@ -3,9 +3,14 @@ package dev.uhv.linux;
 import com.sun.jna.LastErrorException;
 
 import java.io.File;
+import java.util.Arrays;
+import java.util.BitSet;
 
 /** CPU affinity of the calling thread. */
 public final class Sched {
+    /** 1024 CPUs, glibc's CPU_SETSIZE. */
+    private static final int MASK_WORDS = 16;
+
     private Sched() {
     }
 
@@ -23,19 +28,16 @@ public final class Sched {
     /**
      * Keeps the JVM's other threads (JIT compilers, GC, the main thread) off cpu, so the pinned vCPU
      * thread and the guest have it to themselves: every other thread of this process is moved to the
-     * remaining online CPUs. Threads created later inherit their creator's mask. No-op on one CPU.
+     * remaining CPUs it may use. Threads created later inherit their creator's mask. No-op when cpu
+     * is the only one.
      */
     public static void reserveCpuForCurrentThread(int cpu) {
-        int online = Runtime.getRuntime().availableProcessors();
-        if (online < 2) {
+        BitSet others = allowedCpus();
+        others.clear(cpu);
+        if (others.isEmpty()) {
             return;
         }
-        long[] others = new long[(online + 63) / 64];
-        for (int c = 0; c < online; c++) {
-            if (c != cpu) {
-                others[c / 64] |= 1L << (c % 64);
-            }
-        }
+        long[] mask = Arrays.copyOf(others.toLongArray(), MASK_WORDS);
         int self = LibC.gettid();
         File[] tasks = new File("/proc/self/task").listFiles();
         if (tasks == null) {
@@ -47,11 +49,24 @@ public final class Sched {
                 continue;
             }
             try {
-                LibC.sched_setaffinity(tid, others.length * 8L, others);
+                LibC.sched_setaffinity(tid, MASK_WORDS * 8L, mask);
             } catch (LastErrorException e) {
                 // the thread ended meanwhile, or refuses (ESRCH, EINVAL): it only costs speed
             }
         }
+    }
+
+    /** The CPUs this process may run on (its affinity mask: taskset, cgroups). */
+    public static BitSet allowedCpus() {
+        long[] mask = new long[MASK_WORDS];
+        try {
+            LibC.sched_getaffinity(0, MASK_WORDS * 8L, mask);
+        } catch (LastErrorException e) {
+            BitSet one = new BitSet();
+            one.set(currentCpu());
+            return one;
+        }
+        return BitSet.valueOf(mask);
     }
 
     /**
@@ -59,18 +74,7 @@ public final class Sched {
      * interrupts on many machines (on this project's machines it runs a compute loop 2x slower).
      */
     public static int defaultCpu() {
-        long[] mask = new long[16];
-        try {
-            LibC.sched_getaffinity(0, mask.length * 8L, mask);
-        } catch (LastErrorException e) {
-            return currentCpu();
-        }
-        for (int c = mask.length * 64 - 1; c >= 0; c--) {
-            if ((mask[c / 64] & (1L << (c % 64))) != 0) {
-                return c;
-            }
-        }
-        return currentCpu();
+        return allowedCpus().length() - 1;
     }
 
     /** The CPU the calling thread runs on now. */

@@ -64,13 +64,39 @@ class MsrFileTest {
     @Test
     void fsAndGsBaseLiveInTheRegisterFile() throws GuestFault {
         msrs.write(Msr.FS_BASE.index(), 0x7fff_0000_1000L);
-        msrs.write(Msr.GS_BASE.index(), 0xffff_8880_0000_0000L);
+        msrs.write(Msr.GS_BASE.index(), 0x5000_2000L);
 
         assertEquals(0x7fff_0000_1000L, regs.fsBase());
-        assertEquals(0xffff_8880_0000_0000L, regs.gsBase());
+        assertEquals(0x5000_2000L, regs.gsBase());
 
         regs.setFsBase(0x1234);
         assertEquals(0x1234, read(Msr.FS_BASE));
+    }
+
+    /** The host refuses bases at or above its user limit; the guest's value is kept and reads back. */
+    @Test
+    void aHigherHalfBaseIsKeptVirtuallyAndFaultsAreExplained() throws GuestFault {
+        msrs.write(Msr.GS_BASE.index(), 0xffff_8880_0000_0000L);
+
+        assertEquals(0xffff_8880_0000_0000L, read(Msr.GS_BASE));
+        assertEquals(MsrFile.UNREPRESENTABLE_BASE_PLACEHOLDER, regs.gsBase(), "never handed to the host");
+        String why = msrs.explainFault(MsrFile.UNREPRESENTABLE_BASE_PLACEHOLDER + 0x10);
+        assertTrue(why != null && why.contains("GS base 0xffff888000000000"), why);
+        assertEquals(null, msrs.explainFault(0x1000));
+
+        msrs.write(Msr.GS_BASE.index(), 0x6000);
+        assertEquals(0x6000, regs.gsBase(), "a user-range base is real again");
+        assertEquals(0x6000, read(Msr.GS_BASE));
+        assertEquals(null, msrs.explainFault(MsrFile.UNREPRESENTABLE_BASE_PLACEHOLDER + 0x10));
+    }
+
+    @Test
+    void theLastUserPageIsTheLimit() throws GuestFault {
+        msrs.write(Msr.FS_BASE.index(), MsrFile.HOST_USER_LIMIT - 1);
+        assertEquals(MsrFile.HOST_USER_LIMIT - 1, regs.fsBase());
+        msrs.write(Msr.FS_BASE.index(), MsrFile.HOST_USER_LIMIT);
+        assertEquals(MsrFile.UNREPRESENTABLE_BASE_PLACEHOLDER, regs.fsBase());
+        assertEquals(MsrFile.HOST_USER_LIMIT, read(Msr.FS_BASE));
     }
 
     @ParameterizedTest
@@ -222,6 +248,23 @@ class MsrFileTest {
     }
 
     @Test
+    void mtrrRangesHoldValidValuesAndRefuseReservedBitsAndBadTypes() throws GuestFault {
+        msrs.write(Msr.MTRR_PHYSBASE3.index(), 0x8000_0006L);
+        msrs.write(Msr.MTRR_PHYSMASK3.index(), 0xffff_c000_0800L & ((1L << 48) - 1));
+        msrs.write(Msr.MTRR_FIX4K_F8000.index(), 0x0606_0606_0505_0404L);
+        assertEquals(0x8000_0006L, read(Msr.MTRR_PHYSBASE3));
+        assertEquals(0xffff_c000_0800L & ((1L << 48) - 1), read(Msr.MTRR_PHYSMASK3));
+        assertEquals(0x0606_0606_0505_0404L, read(Msr.MTRR_FIX4K_F8000));
+        assertEquals(0, read(Msr.MTRR_PHYSBASE0));
+
+        gp(Msr.MTRR_PHYSBASE0, 0x8000_0002L); // type 2 is reserved
+        gp(Msr.MTRR_PHYSBASE0, 0x8000_0106L); // bits 11:8 reserved
+        gp(Msr.MTRR_PHYSMASK0, 0xffff_f000_0801L); // bits 10:0 reserved
+        gp(Msr.MTRR_PHYSMASK0, 1L << 48); // above MAXPHYADDR
+        gp(Msr.MTRR_FIX64K_00000, 0x0606_0606_0606_0607L); // 7 is UC- in PAT only
+    }
+
+    @Test
     void snapshotListsEveryMsrInEnumOrderWithItsValue() throws GuestFault {
         msrs.write(Msr.LSTAR.index(), 0xffff_ffff_8180_0000L);
         regs.setGsBase(0x4000);
@@ -234,8 +277,11 @@ class MsrFileTest {
         }
         assertEquals(names, new ArrayList<>(snap.keySet()));
         assertEquals(List.of("TSC", "APIC_BASE", "MTRRCAP", "SYSENTER_CS", "SYSENTER_ESP", "SYSENTER_EIP",
-                "MISC_ENABLE", "PAT", "MTRR_DEF_TYPE", "EFER", "STAR", "LSTAR", "CSTAR", "SFMASK", "FS_BASE",
-                "GS_BASE", "KERNEL_GS_BASE", "TSC_AUX"), names);
+                "MISC_ENABLE"), names.subList(0, 7));
+        assertEquals(16 + 11, names.stream().filter(n -> n.startsWith("MTRR_PHYS") || n.startsWith("MTRR_FIX"))
+                .count(), "8 variable pairs and 11 fixed ranges, as MTRRcap advertises");
+        assertEquals(List.of("PAT", "MTRR_DEF_TYPE", "EFER", "STAR", "LSTAR", "CSTAR", "SFMASK", "FS_BASE",
+                "GS_BASE", "KERNEL_GS_BASE", "TSC_AUX"), names.subList(names.size() - 11, names.size()));
         assertEquals(0xffff_ffff_8180_0000L, snap.get("LSTAR"));
         assertEquals(0x4000L, snap.get("GS_BASE"));
         assertEquals(5_000L, snap.get("TSC"));

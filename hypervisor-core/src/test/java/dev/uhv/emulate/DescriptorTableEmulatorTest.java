@@ -313,13 +313,22 @@ class DescriptorTableEmulatorTest {
 
     @Test
     void ltrUsesAllFourBaseFieldsAndTheTwentyBitLimit() throws GuestFault {
-        gdt.putSystem(TSS_SELECTOR, 0x1234_5678_9abc_def0L, 0xa_bcdeL, Gdt.TYPE_TSS_AVAILABLE, true, false);
+        gdt.putSystem(TSS_SELECTOR, 0xffff_ff89_9abc_def0L, 0xa_bcdeL, Gdt.TYPE_TSS_AVAILABLE, true, false);
         withAx(TSS_SELECTOR);
 
         run("0f 00 d8");
 
-        assertEquals(0x1234_5678_9abc_def0L, t.cpu.tables().tr().base());
+        assertEquals(0xffff_ff89_9abc_def0L, t.cpu.tables().tr().base());
         assertEquals(0xa_bcdeL, t.cpu.tables().tr().limit());
+    }
+
+    /** A system descriptor's base must be canonical (SDM Vol. 2A, LTR/LLDT: #GP(selector)). */
+    @Test
+    void ltrWithANonCanonicalBaseIsGpWithTheSelector() {
+        gdt.putSystem(TSS_SELECTOR, 0x1234_5678_9abc_def0L, 0x67, Gdt.TYPE_TSS_AVAILABLE, true, false);
+        withAx(TSS_SELECTOR);
+
+        assertEquals(TSS_SELECTOR, fault("0f 00 d8", GuestFault.GP).errorCode());
     }
 
     @ParameterizedTest

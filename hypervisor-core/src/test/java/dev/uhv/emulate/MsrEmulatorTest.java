@@ -72,9 +72,36 @@ class MsrEmulatorTest {
                 Arguments.of(Msr.CSTAR, 0xffff_ffff_8180_1000L, 0xffff_ffff_8180_1000L),
                 Arguments.of(Msr.SFMASK, 0x4_7700L, 0x4_7700L),
                 Arguments.of(Msr.FS_BASE, 0x7f12_3456_7000L, 0x7f12_3456_7000L),
-                Arguments.of(Msr.GS_BASE, 0xffff_8880_1234_0000L, 0xffff_8880_1234_0000L),
+                Arguments.of(Msr.GS_BASE, 0xffff_8880_1234_0000L, 0xffff_8880_1234_0000L), // kept virtually
                 Arguments.of(Msr.KERNEL_GS_BASE, 0xffff_8880_5678_0000L, 0xffff_8880_5678_0000L),
-                Arguments.of(Msr.TSC_AUX, 0x8000_0003L, 0x8000_0003L));
+                Arguments.of(Msr.TSC_AUX, 0x8000_0003L, 0x8000_0003L),
+                Arguments.of(Msr.MTRR_PHYSBASE0, 0x8000_0006L, 0x8000_0006L),
+                Arguments.of(Msr.MTRR_PHYSMASK0, 0xffff_8000_0800L, 0xffff_8000_0800L),
+                Arguments.of(Msr.MTRR_PHYSBASE1, 0x1_0000_0000L, 0x1_0000_0000L),
+                Arguments.of(Msr.MTRR_PHYSMASK1, 0xfffe_0000_0800L, 0xfffe_0000_0800L),
+                Arguments.of(Msr.MTRR_PHYSBASE2, 0x4L, 0x4L),
+                Arguments.of(Msr.MTRR_PHYSMASK2, 0x800L, 0x800L),
+                Arguments.of(Msr.MTRR_PHYSBASE3, 0x5L, 0x5L),
+                Arguments.of(Msr.MTRR_PHYSMASK3, 0x8000_0800L, 0x8000_0800L),
+                Arguments.of(Msr.MTRR_PHYSBASE4, 0x1L, 0x1L),
+                Arguments.of(Msr.MTRR_PHYSMASK4, 0xf000_0800L, 0xf000_0800L),
+                Arguments.of(Msr.MTRR_PHYSBASE5, 0x6_0000_0006L, 0x6_0000_0006L),
+                Arguments.of(Msr.MTRR_PHYSMASK5, 0xffff_ffff_f800L, 0xffff_ffff_f800L),
+                Arguments.of(Msr.MTRR_PHYSBASE6, 0xa000_0000L, 0xa000_0000L),
+                Arguments.of(Msr.MTRR_PHYSMASK6, 0xffff_e000_0800L, 0xffff_e000_0800L),
+                Arguments.of(Msr.MTRR_PHYSBASE7, 0xc000_0005L, 0xc000_0005L),
+                Arguments.of(Msr.MTRR_PHYSMASK7, 0xffff_c000_0000L, 0xffff_c000_0000L),
+                Arguments.of(Msr.MTRR_FIX64K_00000, 0x0606_0606_0606_0606L, 0x0606_0606_0606_0606L),
+                Arguments.of(Msr.MTRR_FIX16K_80000, 0x0606_0606_0606_0606L, 0x0606_0606_0606_0606L),
+                Arguments.of(Msr.MTRR_FIX16K_A0000, 0x0000_0000_0000_0000L, 0L),
+                Arguments.of(Msr.MTRR_FIX4K_C0000, 0x0505_0505_0505_0505L, 0x0505_0505_0505_0505L),
+                Arguments.of(Msr.MTRR_FIX4K_C8000, 0x0101_0101_0101_0101L, 0x0101_0101_0101_0101L),
+                Arguments.of(Msr.MTRR_FIX4K_D0000, 0x0404_0404_0404_0404L, 0x0404_0404_0404_0404L),
+                Arguments.of(Msr.MTRR_FIX4K_D8000, 0x0006_0500_0401_0006L, 0x0006_0500_0401_0006L),
+                Arguments.of(Msr.MTRR_FIX4K_E0000, 0x0606_0606_0606_0606L, 0x0606_0606_0606_0606L),
+                Arguments.of(Msr.MTRR_FIX4K_E8000, 0x0606_0606_0606_0606L, 0x0606_0606_0606_0606L),
+                Arguments.of(Msr.MTRR_FIX4K_F0000, 0x0505_0505_0606_0606L, 0x0505_0505_0606_0606L),
+                Arguments.of(Msr.MTRR_FIX4K_F8000, 0x0606_0606_0606_0606L, 0x0606_0606_0606_0606L));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -123,10 +150,10 @@ class MsrEmulatorTest {
     @Test
     void fsAndGsBaseWritesLandInTheRegisterFile() throws GuestFault {
         wrmsr(Msr.FS_BASE.index(), 0x7f00_0000_1000L);
-        wrmsr(Msr.GS_BASE.index(), 0xffff_8880_0000_2000L);
+        wrmsr(Msr.GS_BASE.index(), 0x0000_5555_0000_2000L);
 
         assertEquals(0x7f00_0000_1000L, t.regs.fsBase());
-        assertEquals(0xffff_8880_0000_2000L, t.regs.gsBase());
+        assertEquals(0x0000_5555_0000_2000L, t.regs.gsBase());
     }
 
     @Test

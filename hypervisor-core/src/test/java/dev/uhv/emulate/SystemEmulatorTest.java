@@ -5,6 +5,7 @@ import static dev.uhv.cpu.RegisterFile.GPR_RBX;
 import static dev.uhv.cpu.RegisterFile.GPR_RCX;
 import static dev.uhv.cpu.RegisterFile.GPR_RDX;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,12 +101,29 @@ class SystemEmulatorTest {
     @Test
     void swapgsExchangesGsBaseAndKernelGsBase() throws GuestFault {
         t.regs.setGsBase(0x7fff_0000_0000L);
-        t.cpu.msrs().write(Msr.KERNEL_GS_BASE.index(), 0xffff_8880_0000_0000L);
+        t.cpu.msrs().write(Msr.KERNEL_GS_BASE.index(), 0x5555_0000_0000L);
 
         run("0f 01 f8"); // swapgs
 
-        assertEquals(0xffff_8880_0000_0000L, t.regs.gsBase());
+        assertEquals(0x5555_0000_0000L, t.regs.gsBase(), "a user-range base reaches the child");
         assertEquals(0x7fff_0000_0000L, t.cpu.msrs().read(Msr.KERNEL_GS_BASE.index()));
+
+        run("0f 01 f8");
+
+        assertEquals(0x7fff_0000_0000L, t.regs.gsBase());
+        assertEquals(0x5555_0000_0000L, t.cpu.msrs().kernelGsBase());
+    }
+
+    /** A higher-half kernel's per-CPU base survives swapgs though the host cannot hold it. */
+    @Test
+    void swapgsKeepsAHigherHalfBaseVirtually() throws GuestFault {
+        t.regs.setGsBase(0x7fff_0000_0000L);
+        t.cpu.msrs().write(Msr.KERNEL_GS_BASE.index(), 0xffff_8880_0000_0000L);
+
+        run("0f 01 f8");
+
+        assertEquals(0xffff_8880_0000_0000L, t.cpu.msrs().gsBase());
+        assertNotEquals(0xffff_8880_0000_0000L, t.regs.gsBase(), "never handed to the host");
 
         run("0f 01 f8");
 
