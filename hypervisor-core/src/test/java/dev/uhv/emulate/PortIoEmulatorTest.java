@@ -336,4 +336,23 @@ class PortIoEmulatorTest {
 
         assertEquals(DST + 1, t.gpr(GPR_RDI));
     }
+
+    /** A long REP string stops after ELEMENTS_PER_TRAP elements with rip kept, and resumes where it was. */
+    @Test
+    void aLongRepStringIsDoneInBoundedSteps() throws GuestFault {
+        long count = PortIoEmulator.ELEMENTS_PER_TRAP + 10;
+        t.setGpr(GPR_RCX, count);
+        t.setGpr(GPR_RDI, 0x1000);
+        t.regs.set(dev.uhv.decoder.Register.DX, 0x2f0); // unclaimed: reads all ones
+
+        assertEquals(Outcome.RETRY, t.run(emulator, "f3 6c")); // rep insb
+        assertEquals(10, t.gpr(GPR_RCX));
+        assertEquals(0x1000 + PortIoEmulator.ELEMENTS_PER_TRAP, t.gpr(GPR_RDI));
+        assertEquals(TestMachine.RIP, t.regs.rip(), "rip stays: the instruction runs again");
+
+        assertEquals(Outcome.ADVANCE, t.run(emulator, "f3 6c"));
+        assertEquals(0, t.gpr(GPR_RCX));
+        assertEquals(0x1000 + count, t.gpr(GPR_RDI));
+        assertEquals(0xff, t.memory.readU8(0x1000 + count - 1));
+    }
 }
