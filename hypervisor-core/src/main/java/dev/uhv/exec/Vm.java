@@ -110,10 +110,6 @@ public final class Vm implements AutoCloseable {
         return cpu;
     }
 
-    public LoadResult loaded() {
-        return loaded;
-    }
-
     /** Runs the guest to its end on a new vCPU thread and returns how it ended. */
     public RunResult run() throws InterruptedException {
         Timer timer = null;
@@ -216,8 +212,9 @@ public final class Vm implements AutoCloseable {
         } catch (ChildSetupException e) {
             end = new Outcome.Stop(ExitReason.HOST_ERROR, e.getMessage());
         } catch (RuntimeException e) {
-            log.error("uhv failed while running the guest", e);
-            end = new Outcome.Stop(ExitReason.HOST_ERROR, String.valueOf(e.getMessage()));
+            // the summary line carries the message; the stack trace is for -v
+            log.debug("uhv failed while running the guest", e);
+            end = new Outcome.Stop(ExitReason.HOST_ERROR, e + " (run with -v for details)");
         } finally {
             transport.close();
         }
