@@ -7,7 +7,6 @@ import dev.uhv.linux.HostSystem;
 import dev.uhv.loader.ImageLoadException;
 import dev.uhv.loader.ImageLoader;
 import dev.uhv.memory.GuestMemory;
-import dev.uhv.memory.SharedRam;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,8 +40,8 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws UserError {
         byte[] imageBytes = image == null ? null : RunCommand.readImage(image);
-        long ramSize = imageBytes == null ? 0 : ramSize();
-        long rawLoadAddress = imageBytes == null ? 0 : loadAddress();
+        long ramSize = imageBytes == null ? 0 : RunOptions.memSize(mem);
+        long rawLoadAddress = imageBytes == null ? 0 : RunOptions.address("--load-addr", loadAddr);
         checkDecoder();
         checkYama();
         checkCallerSeccomp();
@@ -118,26 +117,6 @@ final class DoctorCommand implements Callable<Integer> {
         } else {
             warn("low memory", String.format("vm.mmap_min_addr = 0x%x: guest addresses below 0x%x cannot be mapped "
                     + "by this user; load images at 0x100000 (the default) or run as root", min, lowest));
-        }
-    }
-
-    private long ramSize() throws UserError {
-        try {
-            long size = Values.size(mem);
-            if (size > 0 && size <= SharedRam.MAX_SIZE && size % 4096 == 0) {
-                return size;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        throw new UserError("--mem " + mem + ": guest RAM must be a non-zero multiple of 4K, at most 1G");
-    }
-
-    private long loadAddress() throws UserError {
-        try {
-            return Values.address(loadAddr);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--load-addr " + loadAddr + ": not a valid address");
         }
     }
 

@@ -71,13 +71,7 @@ final class RunOptions {
 
     /** Validates the options and builds the run's configuration around an image already read. */
     VmConfig toConfig(byte[] image, String imageName) throws UserError {
-        long memSize = parse("--mem", mem, Values::size);
-        if (memSize % 4096 != 0 || memSize == 0) {
-            throw new UserError("--mem " + mem + ": guest RAM must be a non-zero multiple of 4K");
-        }
-        if (memSize > SharedRam.MAX_SIZE) {
-            throw new UserError("--mem " + mem + ": too large; uhv supports at most 1G of guest RAM");
-        }
+        long memSize = memSize(mem);
         ImageFormat fmt = null;
         if (format != null) {
             fmt = switch (format) {
@@ -86,9 +80,9 @@ final class RunOptions {
                 default -> throw new UserError("--format " + format + ": expected raw or elf");
             };
         }
-        long load = parse("--load-addr", loadAddr, Values::address);
-        Long entryAddr = entry == null ? null : parse("--entry", entry, Values::address);
-        Long rsp = stack == null ? null : parse("--stack", stack, Values::address);
+        long load = address("--load-addr", loadAddr);
+        Long entryAddr = entry == null ? null : address("--entry", entry);
+        Long rsp = stack == null ? null : address("--stack", stack);
         if (rsp != null && (rsp < 0 || rsp > memSize)) {
             throw new UserError(String.format("--stack %s: outside guest RAM (0x0..0x%x)", stack, memSize));
         }
@@ -116,6 +110,23 @@ final class RunOptions {
         OutputStream debugconOut = parse("--debugcon", debugcon, OutputSpec::parse).open("--debugcon");
         return new VmConfig(image, imageName, fmt, load, entryAddr, memSize, rsp, pin, serialOut, debugconOut,
                 ignoreMsrs, limit, traps, trapRdtsc);
+    }
+
+    /** --mem SIZE as guest RAM bytes (also for `uhv doctor`). */
+    static long memSize(String text) throws UserError {
+        long size = parse("--mem", text, Values::size);
+        if (size > SharedRam.MAX_SIZE) {
+            throw new UserError("--mem " + text + ": too large; uhv supports at most 1G of guest RAM");
+        }
+        if (!SharedRam.isValidSize(size)) {
+            throw new UserError("--mem " + text + ": guest RAM must be a non-zero multiple of 4K");
+        }
+        return size;
+    }
+
+    /** An address option's value (also for `uhv doctor`). */
+    static long address(String option, String text) throws UserError {
+        return parse(option, text, Values::address);
     }
 
     /** Where --dump-state writes, or null. */

@@ -92,12 +92,12 @@ public final class Machine {
         if (m.index() != Register.NONE) {
             ea += r.get(m.index()) * m.scale();
         }
-        if (addressWidth == 32) {
-            ea &= 0xffff_ffffL;
-        } else if (addressWidth == 16) {
-            ea &= 0xffff;
-        }
-        return ea + segmentBase(m.segment());
+        return (ea & addressMask(addressWidth)) + segmentBase(m.segment());
+    }
+
+    /** The bits an address of that size (16, 32, 64) keeps: effective addresses wrap at it. */
+    public static long addressMask(int addressWidth) {
+        return addressWidth == 64 ? -1L : (1L << addressWidth) - 1;
     }
 
     public long segmentBase(Register segment) {

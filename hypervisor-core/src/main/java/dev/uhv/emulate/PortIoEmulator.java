@@ -91,7 +91,7 @@ public final class PortIoEmulator implements Emulator {
     private static Outcome string(DecodedInstruction insn, Machine m, int size, boolean in) throws GuestFault {
         RegisterFile r = m.regs();
         PortBus ports = m.ports();
-        long mask = insn.addressWidth() == 64 ? -1L : (1L << insn.addressWidth()) - 1;
+        long mask = Machine.addressMask(insn.addressWidth());
         int port = (int) r.get(Register.DX);
         int pointerReg = in ? RegisterFile.GPR_RDI : RegisterFile.GPR_RSI;
         long step = (r.rflags() & Rflags.DF) != 0 ? -size : size;

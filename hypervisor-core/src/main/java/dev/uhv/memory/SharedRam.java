@@ -17,8 +17,13 @@ public final class SharedRam implements AutoCloseable {
     private final GuestMemory memory;
     private boolean closed;
 
+    /** Whether size can be guest RAM: a non-zero multiple of 4 KiB, at most {@link #MAX_SIZE}. */
+    public static boolean isValidSize(long size) {
+        return size > 0 && size <= MAX_SIZE && size % 4096 == 0;
+    }
+
     public SharedRam(long size) {
-        if (size <= 0 || size > MAX_SIZE || size % 4096 != 0) {
+        if (!isValidSize(size)) {
             throw new IllegalArgumentException("guest RAM size " + size);
         }
         this.size = size;
