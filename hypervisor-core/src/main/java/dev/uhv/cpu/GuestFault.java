@@ -8,12 +8,27 @@ package dev.uhv.cpu;
 public final class GuestFault extends Exception {
     public static final int DE = 0;
     public static final int DB = 1;
+    public static final int NMI = 2;
     public static final int BP = 3;
+    public static final int OF = 4;
+    public static final int BR = 5;
     public static final int UD = 6;
     public static final int NM = 7;
+    public static final int DF = 8;
+    public static final int TS = 10;
     public static final int NP = 11;
+    public static final int SS = 12;
     public static final int GP = 13;
     public static final int PF = 14;
+    public static final int MF = 16;
+    public static final int AC = 17;
+    public static final int MC = 18;
+    public static final int XM = 19;
+    public static final int VE = 20;
+    public static final int CP = 21;
+
+    private static final String[] NAMES = {"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "vector 9",
+        "#TS", "#NP", "#SS", "#GP", "#PF", "vector 15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP"};
 
     private final int vector;
     private final long errorCode;
@@ -39,6 +54,16 @@ public final class GuestFault extends Exception {
     /** #NP(selector): a descriptor that is not present. */
     public static GuestFault np(long selector, String detail) {
         return new GuestFault(NP, selector, 0, detail);
+    }
+
+    /** #SS(0): a stack access with a non-canonical address (SDM Vol. 3A, 6.15). */
+    public static GuestFault ss(long errorCode, String detail) {
+        return new GuestFault(SS, errorCode, 0, detail);
+    }
+
+    /** #TS(selector): a bad TSS, or a stack in it, during a task or stack switch. */
+    public static GuestFault ts(long selector, String detail) {
+        return new GuestFault(TS, selector, 0, detail);
     }
 
     public static GuestFault ud(String detail) {
@@ -72,16 +97,12 @@ public final class GuestFault extends Exception {
     }
 
     public static String vectorName(int vector) {
-        return switch (vector) {
-            case DE -> "#DE";
-            case DB -> "#DB";
-            case BP -> "#BP";
-            case UD -> "#UD";
-            case NM -> "#NM";
-            case NP -> "#NP";
-            case GP -> "#GP";
-            case PF -> "#PF";
-            default -> "vector " + vector;
-        };
+        return vector >= 0 && vector < NAMES.length ? NAMES[vector] : String.format("vector 0x%x", vector);
+    }
+
+    /** Whether the CPU pushes an error code for this exception (SDM Vol. 3A, 6.15); never for int n. */
+    public static boolean hasErrorCode(int vector) {
+        return vector == DF || vector == TS || vector == NP || vector == SS || vector == GP || vector == PF
+                || vector == AC || vector == CP;
     }
 }

@@ -146,6 +146,15 @@ public final class RegisterFile {
         return (int) buf.getLong(SS) & 0xffff;
     }
 
+    /** The host's CS selector the child runs with (0x33 for 64-bit code, 0x23 for compat mode). */
+    public void setCs(int selector) {
+        buf.putLong(CS, selector);
+    }
+
+    public void setSs(int selector) {
+        buf.putLong(SS, selector);
+    }
+
     /** rdx:rax as one 64-bit value (rdmsr/wrmsr, xsetbv). */
     public long edxEax() {
         return (gpr(GPR_RDX) << 32) | (gpr(GPR_RAX) & 0xffff_ffffL);

@@ -8,6 +8,10 @@ public final class Rflags {
     public static final long IF = 1L << 9;
     public static final long DF = 1L << 10;
     public static final long IOPL = 3L << 12;
+    public static final int IOPL_SHIFT = 12;
+    public static final long NT = 1L << 14;
+    public static final long RF = 1L << 16;
+    public static final long VM = 1L << 17;
     public static final long AC = 1L << 18;
     public static final long ID = 1L << 21;
 

@@ -1,11 +1,22 @@
 package dev.uhv.cpu;
 
+import dev.uhv.decoder.Register;
+
 /**
  * The state of the virtual CPU that the host hardware does not hold for the guest: control, debug
- * and descriptor-table registers, MSRs, XCR0, the virtual interrupt flag and CPL. The general
- * registers, rip and rflags are in {@link #regs()}, moved to and from the child by the transport.
+ * and descriptor-table registers, MSRs, XCR0, the virtual IF and IOPL, CPL and the guest's view of
+ * its segment selectors. The general registers, rip and rflags are in {@link #regs()}, moved to and
+ * from the child by the transport.
+ *
+ * <p>The guest always runs natively at host CPL3 on the host's own user segments: 64-bit code on
+ * {@link #HOST_CODE64}, 32-bit code on {@link #HOST_CODE32} (compatibility mode), data on
+ * {@link #HOST_DATA}. The guest's selectors and CPL live here only; {@link #enterCode} keeps the
+ * host's code segment in step with the bitness of the guest's.
  */
 public final class VirtualCpu {
+    /** Linux's __USER_CS, __USER32_CS and __USER_DS: what the guest reads with `mov %cs, %ax`. */
+    public static final int HOST_CODE64 = 0x33, HOST_CODE32 = 0x23, HOST_DATA = 0x2b;
+
     private final RegisterFile regs;
     private final ControlRegisters cr;
     private final MsrFile msrs;
@@ -13,8 +24,14 @@ public final class VirtualCpu {
     private final DescriptorTables tables = new DescriptorTables();
     private final CpuidModel cpuid;
     private long xcr0;
+    private final ExceptionHistory exceptions = new ExceptionHistory();
+    /** ES, CS, SS, DS, FS, GS as the guest loaded them (decoder segment index order). */
+    private final int[] selectors = new int[6];
     private boolean interruptFlag;
+    private int iopl;
     private int cpl;
+    private int codeBits = 64;
+    private int bootCodeBits = 64;
 
     public VirtualCpu(RegisterFile regs, ControlRegisters cr, MsrFile msrs, CpuidModel cpuid, long xcr0) {
         this.regs = regs;
@@ -69,9 +86,70 @@ public final class VirtualCpu {
         return cpl;
     }
 
-    /** RFLAGS as the guest sees it: the hardware's, with the virtual IF. */
+    /** 64 in long-mode code, 32 in compatibility mode or 32-bit protected mode, 16 in 16-bit code. */
+    public int codeBits() {
+        return codeBits;
+    }
+
+    /**
+     * Enters a code segment: the guest's CS and CPL, and the host code segment that runs code of that
+     * bitness natively (SETREGS moves the child there on resume).
+     */
+    public void enterCode(int selector, int bits, int newCpl) {
+        selectors[Register.CS.index()] = selector & 0xffff;
+        codeBits = bits;
+        cpl = newCpl;
+        regs.setCs(bits == 64 ? HOST_CODE64 : HOST_CODE32);
+    }
+
+    /** The guest's selector in a segment register (ES..GS). */
+    public int selector(Register segment) {
+        return selectors[segment.index()];
+    }
+
+    /** Records a data segment load (DS, ES, FS, GS, SS); CS changes through {@link #enterCode}. */
+    public void setSelector(Register segment, int selector) {
+        if (segment == Register.CS) {
+            throw new IllegalArgumentException("CS changes with enterCode");
+        }
+        selectors[segment.index()] = selector & 0xffff;
+    }
+
+    /** The IOPL the guest set (the host's is always 0). */
+    public int iopl() {
+        return iopl;
+    }
+
+    /** RFLAGS as the guest sees it: the hardware's arithmetic and trap flags, with the virtual IF and IOPL. */
     public long guestRflags() {
-        long hw = regs.rflags() & ~Rflags.IF;
-        return interruptFlag ? hw | Rflags.IF : hw;
+        long hw = regs.rflags() & ~(Rflags.IF | Rflags.IOPL);
+        return hw | (interruptFlag ? Rflags.IF : 0) | ((long) iopl << Rflags.IOPL_SHIFT);
+    }
+
+    /**
+     * Sets RFLAGS as an iret, sysret or exception delivery does: IF and IOPL become virtual, the rest
+     * goes to the hardware (which keeps IF set and ignores IOPL, VM and NT for a user process).
+     */
+    public void setGuestRflags(long value) {
+        interruptFlag = (value & Rflags.IF) != 0;
+        iopl = (int) (value >>> Rflags.IOPL_SHIFT) & 3;
+        regs.setRflags((value & ~(Rflags.IOPL | Rflags.NT | Rflags.VM)) | Rflags.IF | Rflags.FIXED_1);
+    }
+
+    /**
+     * The bitness of uhv's boot GDT (64 or 32): until the guest loads a GDT of its own, selectors
+     * 0x08 (code) and 0x10 (data) resolve to flat ring-0 segments of that kind.
+     */
+    public int bootCodeBits() {
+        return bootCodeBits;
+    }
+
+    public void setBootCodeBits(int bits) {
+        bootCodeBits = bits;
+    }
+
+    /** The last exceptions raised, for the dump and a triple fault's log. */
+    public ExceptionHistory exceptions() {
+        return exceptions;
     }
 }

@@ -9,8 +9,14 @@ public enum ExitReason {
     DEBUG_EXIT("debug exit", -1),
     /** hlt: nothing can wake the virtual CPU. */
     HALTED("halted", 0),
-    /** A guest exception with nowhere to go (no IDT delivery yet), or the guest process died. */
+    /** The guest ended itself through a system call of its personality (vkern: number 0). */
+    GUEST_EXIT("guest exit", 0),
+    /** The guest process died in a way no guest instruction explains. */
     GUEST_CRASH("guest crash", 4),
+    /** An exception with no IDT loaded to take it. */
+    UNHANDLED_EXCEPTION("unhandled guest exception", 4),
+    /** A fault while delivering a double fault (SDM Vol. 3A, 6.15, interrupt 8): a real CPU shuts down. */
+    TRIPLE_FAULT("triple fault", 4),
     /** A faulting instruction uhv does not emulate, or bytes that are no instruction. */
     UNHANDLED_INSTRUCTION("unhandled instruction", 6),
     TIMEOUT("timeout", 8),

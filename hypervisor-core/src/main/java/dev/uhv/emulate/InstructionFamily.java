@@ -10,5 +10,11 @@ public enum InstructionFamily {
     DESCRIPTOR_TABLE,
     SYSTEM,
     TIME_STAMP,
-    SYSTEM_CALL
+    SYSTEM_CALL,
+    /** Loads of DS, ES, FS, GS and SS with the guest's selectors. */
+    SEGMENT,
+    /** Far jmp, call and ret, and iret. */
+    FAR_TRANSFER,
+    /** int n, int3, into, int1. */
+    INTERRUPT
 }

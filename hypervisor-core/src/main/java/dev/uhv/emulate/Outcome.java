@@ -1,7 +1,7 @@
 package dev.uhv.emulate;
 
 /** What the run loop does after an emulated instruction. */
-public sealed interface Outcome permits Outcome.Advance, Outcome.Retry, Outcome.Stop {
+public sealed interface Outcome permits Outcome.Advance, Outcome.Retry, Outcome.Jump, Outcome.Stop {
 
     /** The instruction completed: move rip past it and resume the guest. */
     Outcome ADVANCE = new Advance();
@@ -11,6 +11,12 @@ public sealed interface Outcome permits Outcome.Advance, Outcome.Retry, Outcome.
      * traps again. Bounds the work of one trap, so timeouts and Ctrl-C are seen in between.
      */
     Outcome RETRY = new Retry();
+
+    /**
+     * The instruction moved rip itself (a far transfer, syscall, sysret, iret) or an exception was
+     * delivered through the guest's IDT: resume at the new rip.
+     */
+    Outcome JUMP = new Jump();
 
     static Outcome stop(ExitReason reason, String detail) {
         return new Stop(reason, detail);
@@ -24,7 +30,17 @@ public sealed interface Outcome permits Outcome.Advance, Outcome.Retry, Outcome.
     record Retry() implements Outcome {
     }
 
-    /** End the run. rip stays at the instruction, as the dump should show it. */
-    record Stop(ExitReason reason, String detail) implements Outcome {
+    /** rip is set; resume there. */
+    record Jump() implements Outcome {
+    }
+
+    /**
+     * End the run. rip stays at the instruction, as the dump should show it. label is how the summary
+     * and the dump name the reason ("unhandled guest exception #UD"); by default the reason's text.
+     */
+    record Stop(ExitReason reason, String label, String detail) implements Outcome {
+        public Stop(ExitReason reason, String detail) {
+            this(reason, reason.text(), detail);
+        }
     }
 }

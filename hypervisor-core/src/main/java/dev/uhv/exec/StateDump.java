@@ -61,7 +61,7 @@ public record StateDump(String exitReason, String detail, int exitStatus, Map<St
         for (Map.Entry<InstructionFamily, Long> e : result.trapsByFamily().entrySet()) {
             families.put(e.getKey().name().toLowerCase(), e.getValue());
         }
-        return new StateDump(result.reason().text(), result.detail(), result.exitStatus(), regs, crs, msrs, drs,
+        return new StateDump(result.label(), result.detail(), result.exitStatus(), regs, crs, msrs, drs,
                 table(cpu.tables().gdtr()), table(cpu.tables().idtr()), segment(cpu.tables().ldtr()),
                 segment(cpu.tables().tr()), hex(cpu.xcr0()), cpu.interruptFlag(), cpu.cpl(), result.traps(), families,
                 result.seconds());

@@ -220,7 +220,7 @@ public final class Vm implements AutoCloseable {
         }
         double seconds = start == 0 ? 0 : (System.nanoTime() - start) / 1e9;
         int status = end.reason() == ExitReason.DEBUG_EXIT ? debugExitStatus : end.reason().status();
-        result = new RunResult(end.reason(), end.detail(), status, traps, familyCounts(handler), seconds);
+        result = new RunResult(end.reason(), end.label(), end.detail(), status, traps, familyCounts(handler), seconds);
         log.debug("decode cache: {} hits, {} misses", handler.cache().hits(), handler.cache().misses());
     }
 

@@ -1,0 +1,213 @@
+package dev.uhv.emulate;
+
+import dev.uhv.cpu.Canonical;
+import dev.uhv.cpu.ExceptionRecord;
+import dev.uhv.cpu.GuestFault;
+import dev.uhv.cpu.MsrFile;
+import dev.uhv.cpu.RegisterFile;
+import dev.uhv.cpu.Rflags;
+import dev.uhv.cpu.SegmentDescriptor;
+import dev.uhv.cpu.TableRegister;
+import dev.uhv.cpu.VirtualCpu;
+import dev.uhv.decoder.Register;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers exceptions and interrupts through the guest's 64-bit IDT, as the CPU does in IA-32e mode
+ * (SDM Vol. 3A, 6.14): gate checks, IST and TSS stack switches, the 16-byte aligned frame, and the
+ * double-fault rules for an exception raised while delivering another (SDM Vol. 3A, 6.15, Table 6-5).
+ * Writes the frame into guest RAM and sets rip, rsp, CS, SS, CPL and RFLAGS; the transport moves them
+ * to the child.
+ */
+public final class InterruptDelivery {
+    private static final Logger log = LoggerFactory.getLogger(InterruptDelivery.class);
+    private static final int TYPE_INTERRUPT_GATE = 0xe, TYPE_TRAP_GATE = 0xf;
+    private static final long GATE_PRESENT = 1L << 47;
+    /** A chain of benign exceptions handled serially could go on; a real CPU would hang or shut down. */
+    private static final int MAX_CHAIN = 8;
+
+    private InterruptDelivery() {
+    }
+
+    /**
+     * Raises event: delivered (Outcome.JUMP, rip at the handler), or the run ends with an unhandled
+     * exception (no IDT loaded) or a triple fault.
+     */
+    public static Outcome raise(Machine m, GuestEvent event) {
+        VirtualCpu cpu = m.cpu();
+        TableRegister idtr = cpu.tables().idtr();
+        if (idtr.limit() == 0) {
+            setCr2(cpu, event);
+            record(cpu, event, "unhandled");
+            return new Outcome.Stop(ExitReason.UNHANDLED_EXCEPTION, ExitReason.UNHANDLED_EXCEPTION.text() + " "
+                    + GuestFault.vectorName(event.vector()), describe(cpu, event) + " (no IDT is loaded)");
+        }
+        if ((cpu.msrs().efer() & MsrFile.EFER_LMA) == 0) {
+            record(cpu, event, "unhandled");
+            return new Outcome.Stop(ExitReason.UNHANDLED_EXCEPTION, ExitReason.UNHANDLED_EXCEPTION.text() + " "
+                    + GuestFault.vectorName(event.vector()), describe(cpu, event)
+                    + " (the guest is not in long mode; uhv delivers through 64-bit IDTs only)");
+        }
+        GuestEvent current = event;
+        for (int chain = 0; ; chain++) {
+            setCr2(cpu, current);
+            int cplBefore = cpu.cpl();
+            try {
+                deliver(m, current);
+                record(cpu, current, cplBefore, "delivered");
+                log.debug("delivered {}", describe(current, cplBefore));
+                return Outcome.JUMP;
+            } catch (GuestFault f) {
+                GuestEvent nested = GuestEvent.fault(f, current.kind() == GuestEvent.Kind.SOFTWARE
+                        ? current.instructionRip() : current.returnRip());
+                if (current.vector() == GuestFault.DF || chain == MAX_CHAIN) {
+                    record(cpu, current, cplBefore, "triple fault");
+                    return tripleFault(cpu, current, nested);
+                }
+                record(cpu, current, cplBefore, "nested " + nested.name());
+                current = isDoubleFault(current.vector(), nested.vector())
+                        ? new GuestEvent(GuestFault.DF, GuestEvent.Kind.ABORT, 0, 0, nested.returnRip(),
+                                nested.returnRip(), "double fault: " + nested.name() + " while delivering "
+                                + current.name() + ": " + nested.detail())
+                        : nested;
+            }
+        }
+    }
+
+    /** Contributory exceptions (SDM Vol. 3A, Table 6-4): #DE, #TS, #NP, #SS, #GP. */
+    private static boolean isContributory(int vector) {
+        return vector == GuestFault.DE || (vector >= GuestFault.TS && vector <= GuestFault.GP);
+    }
+
+    /** SDM Vol. 3A, Table 6-5: which second exception turns into #DF; the others are handled serially. */
+    static boolean isDoubleFault(int first, int second) {
+        if (isContributory(first)) {
+            return isContributory(second);
+        }
+        return first == GuestFault.PF && (isContributory(second) || second == GuestFault.PF);
+    }
+
+    private static void deliver(Machine m, GuestEvent e) throws GuestFault {
+        VirtualCpu cpu = m.cpu();
+        RegisterFile r = m.regs();
+        int ext = e.ext();
+        int cpl = cpu.cpl();
+        long gateError = e.vector() * 8L + 2 + ext;
+        TableRegister idtr = cpu.tables().idtr();
+        if (e.vector() * 16L + 15 > idtr.limit()) {
+            throw GuestFault.gp(gateError, String.format("vector 0x%x is beyond the IDT limit 0x%x", e.vector(),
+                    idtr.limit()));
+        }
+        long gateAddress = idtr.base() + e.vector() * 16L;
+        long low = m.read(gateAddress, 8);
+        long high = m.read(gateAddress + 8, 8);
+        int type = (int) (low >>> 40) & 0xf;
+        if (type != TYPE_INTERRUPT_GATE && type != TYPE_TRAP_GATE) {
+            throw GuestFault.gp(gateError, String.format("IDT entry 0x%x has type 0x%x, not a 64-bit interrupt or "
+                    + "trap gate", e.vector(), type));
+        }
+        int gateDpl = (int) (low >>> 45) & 3;
+        if (e.kind() == GuestEvent.Kind.SOFTWARE && gateDpl < cpl) {
+            throw GuestFault.gp(gateError, String.format("int 0x%x at CPL%d through a gate of DPL%d", e.vector(), cpl,
+                    gateDpl));
+        }
+        if ((low & GATE_PRESENT) == 0) {
+            throw GuestFault.np(gateError, String.format("IDT entry 0x%x is not present", e.vector()));
+        }
+        int selector = (int) (low >>> 16) & 0xffff;
+        long offset = (low & 0xffff) | ((low >>> 48) << 16) | ((high & 0xffff_ffffL) << 32);
+        int ist = (int) (low >>> 32) & 7;
+        if ((selector & ~3) == 0) {
+            throw GuestFault.gp(ext, String.format("IDT entry 0x%x has a null code selector", e.vector()));
+        }
+        long selectorError = (selector & ~3) | ext;
+        SegmentDescriptor code = GuestDescriptors.read(m, selector, ext);
+        if (!code.isCode() || code.dpl() > cpl) {
+            throw GuestFault.gp(selectorError, String.format("IDT entry 0x%x: selector 0x%x is not a code segment "
+                    + "of DPL <= CPL%d", e.vector(), selector, cpl));
+        }
+        if (!code.present()) {
+            throw GuestFault.np(selectorError, String.format("IDT entry 0x%x: code segment 0x%x is not present",
+                    e.vector(), selector));
+        }
+        if (!code.isLongCode()) {
+            throw GuestFault.gp(selectorError, String.format("IDT entry 0x%x: code segment 0x%x is not 64-bit code",
+                    e.vector(), selector));
+        }
+        if (!Canonical.isCanonical(offset)) {
+            throw GuestFault.gp(ext, String.format("IDT entry 0x%x: handler 0x%x is not canonical", e.vector(), offset));
+        }
+        int newCpl = code.isConforming() ? cpl : code.dpl();
+        long rsp;
+        if (ist != 0) {
+            rsp = GuestDescriptors.tssIst(m, ist, ext);
+        } else if (newCpl < cpl) {
+            rsp = GuestDescriptors.tssRsp(m, newCpl, ext);
+        } else {
+            rsp = r.rsp();
+        }
+        if (!Canonical.isCanonical(rsp)) {
+            throw GuestFault.ss(ext, String.format("the new stack 0x%x is not canonical", rsp));
+        }
+        // IA-32e delivery always pushes SS:RSP, after aligning RSP down to 16 (SDM Vol. 3A, 6.14.2).
+        rsp &= ~0xfL;
+        long flags = cpu.guestRflags() & ~Rflags.RF;
+        if (e.kind() == GuestEvent.Kind.FAULT) {
+            flags |= Rflags.RF; // faults push RF = 1 so the restarted instruction skips its breakpoint (SDM 17.3.1.1)
+        }
+        long[] frame = {cpu.selector(Register.SS), r.rsp(), flags, cpu.selector(Register.CS), e.returnRip()};
+        for (long v : frame) {
+            rsp -= 8;
+            m.write(rsp, 8, v);
+        }
+        if (e.errorCode() >= 0) {
+            rsp -= 8;
+            m.write(rsp, 8, e.errorCode());
+        }
+        cpu.enterCode((selector & ~3) | newCpl, 64, newCpl);
+        if (newCpl < cpl) {
+            cpu.setSelector(Register.SS, newCpl); // a null SS with RPL = the new CPL (SDM Vol. 3A, 6.14.4)
+        }
+        r.setRsp(rsp);
+        r.setRip(offset);
+        long newFlags = flags & ~(Rflags.TF | Rflags.NT | Rflags.RF | Rflags.VM);
+        cpu.setGuestRflags(type == TYPE_INTERRUPT_GATE ? newFlags & ~Rflags.IF : newFlags);
+    }
+
+    private static void setCr2(VirtualCpu cpu, GuestEvent e) {
+        if (e.vector() == GuestFault.PF) {
+            cpu.cr().writeCr2(e.faultAddress());
+        }
+    }
+
+    private static Outcome tripleFault(VirtualCpu cpu, GuestEvent delivering, GuestEvent nested) {
+        log.warn("triple fault: {} while delivering {}; the last exceptions:", nested.name(), delivering.name());
+        for (ExceptionRecord x : cpu.exceptions().last()) {
+            log.warn("  {}", x.describe());
+        }
+        return Outcome.stop(ExitReason.TRIPLE_FAULT, String.format("%s while delivering %s: %s", nested.name(),
+                delivering.name(), nested.detail()));
+    }
+
+    private static void record(VirtualCpu cpu, GuestEvent e, String outcome) {
+        record(cpu, e, cpu.cpl(), outcome);
+    }
+
+    private static void record(VirtualCpu cpu, GuestEvent e, int cpl, String outcome) {
+        cpu.exceptions().add(new ExceptionRecord(e.vector(), e.errorCode(), e.returnRip(), cpl, e.faultAddress(),
+                outcome));
+    }
+
+    private static String describe(VirtualCpu cpu, GuestEvent e) {
+        return describe(e, cpu.cpl());
+    }
+
+    private static String describe(GuestEvent e, int cpl) {
+        String where = String.format("%s at 0x%x (CPL%d)", e.name(), e.returnRip(), cpl);
+        if (e.vector() == GuestFault.PF) {
+            where += String.format(", cr2=0x%x", e.faultAddress());
+        }
+        return e.detail() == null || e.detail().isEmpty() ? where : where + ": " + e.detail();
+    }
+}
