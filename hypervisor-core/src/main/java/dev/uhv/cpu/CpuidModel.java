@@ -29,6 +29,8 @@ public final class CpuidModel {
 
     private static final long CR4_OSXSAVE = 1L << 18;
     private static final long APIC_BASE_ENABLE = 1L << 11;
+    /** "Auth" of "AuthenticAMD" in leaf 0's ebx. */
+    private static final int AMD_VENDOR_EBX = 0x68747541;
     /** Leaf 7 subleaves offered: 0 and 1. */
     private static final int MAX_LEAF7_SUBLEAF = 1;
     /** Leaf 0xB level types (SDM Vol. 2A, CPUID leaf 0BH, ECX[15:8]). */
@@ -97,6 +99,11 @@ public final class CpuidModel {
             case 0x8000_0008 -> addressSizes();
             default -> CpuidResult.ZERO;
         };
+    }
+
+    /** Whether the guest sees an AMD CPU ("AuthenticAMD"), whose SYSCALL/SYSENTER rules differ from Intel's. */
+    public boolean isAmd() {
+        return host.query(0, 0).ebx() == AMD_VENDOR_EBX;
     }
 
     private CpuidResult vendor() {

@@ -8,6 +8,7 @@ package dev.uhv.cpu;
 public final class DebugRegisters {
     static final long DR6_FIXED_1 = 0xffff0ff0L;
     static final long DR7_FIXED_1 = 0x400L;
+    static final long DR6_BS = 1L << 14;
 
     private final long[] dr = new long[8];
 
@@ -43,6 +44,11 @@ public final class DebugRegisters {
             throw GuestFault.ud("mov dr" + n + " does not exist");
         }
         return n;
+    }
+
+    /** Sets DR6.BS: the #DB being delivered is a single-step trap (SDM Vol. 3A, 17.2.3). */
+    public void recordSingleStep() {
+        dr[6] |= DR6_BS;
     }
 
     /** DR0..DR7 as stored (DR4/DR5 report DR6/DR7). */

@@ -2,8 +2,8 @@ package dev.uhv.cpu;
 
 /** The virtual CPU's GDTR, IDTR, LDTR and TR. */
 public final class DescriptorTables {
-    private TableRegister gdtr = TableRegister.RESET;
-    private TableRegister idtr = TableRegister.RESET;
+    private TableRegister gdtr = TableRegister.NONE;
+    private TableRegister idtr = TableRegister.NONE;
     private SegmentRegister ldtr = SegmentRegister.NULL;
     private SegmentRegister tr = SegmentRegister.NULL;
 

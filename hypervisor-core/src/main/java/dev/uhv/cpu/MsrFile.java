@@ -185,6 +185,34 @@ public final class MsrFile {
         return UNREPRESENTABLE_BASE_PLACEHOLDER;
     }
 
+    public long star() {
+        return star;
+    }
+
+    public long lstar() {
+        return lstar;
+    }
+
+    public long cstar() {
+        return cstar;
+    }
+
+    public long sfmask() {
+        return sfmask;
+    }
+
+    public long sysenterCs() {
+        return sysenterCs;
+    }
+
+    public long sysenterEsp() {
+        return sysenterEsp;
+    }
+
+    public long sysenterEip() {
+        return sysenterEip;
+    }
+
     public long efer() {
         return efer;
     }

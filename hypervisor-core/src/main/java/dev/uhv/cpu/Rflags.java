@@ -7,6 +7,7 @@ public final class Rflags {
     public static final long TF = 1L << 8;
     public static final long IF = 1L << 9;
     public static final long DF = 1L << 10;
+    public static final long OF = 1L << 11;
     public static final long IOPL = 3L << 12;
     public static final int IOPL_SHIFT = 12;
     public static final long NT = 1L << 14;

@@ -1,6 +1,7 @@
 package dev.uhv.emulate;
 
 import dev.uhv.cpu.Canonical;
+import dev.uhv.cpu.ControlRegisters;
 import dev.uhv.cpu.DescriptorTables;
 import dev.uhv.cpu.GuestFault;
 import dev.uhv.cpu.SegmentRegister;
@@ -34,8 +35,22 @@ public final class DescriptorTableEmulator implements Emulator {
                 Mnemonic.SLDT, Mnemonic.STR, Mnemonic.SMSW);
     }
 
+    /** The stores run at any CPL unless CR4.UMIP (SDM Vol. 3A, 2.5), checked in emulate. */
+    @Override
+    public boolean privileged(DecodedInstruction insn) {
+        return !isStore(insn.mnemonic());
+    }
+
+    private static boolean isStore(Mnemonic mnemonic) {
+        return mnemonic == Mnemonic.SGDT || mnemonic == Mnemonic.SIDT || mnemonic == Mnemonic.SLDT
+                || mnemonic == Mnemonic.STR || mnemonic == Mnemonic.SMSW;
+    }
+
     @Override
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
+        if (isStore(insn.mnemonic()) && m.cpu().cpl() > 0 && (m.cpu().cr().cr4() & ControlRegisters.CR4_UMIP) != 0) {
+            throw GuestFault.gp(insn.mnemonicText() + " at CPL" + m.cpu().cpl() + " with CR4.UMIP set");
+        }
         DescriptorTables t = m.cpu().tables();
         switch (insn.mnemonic()) {
             case LGDT -> t.setGdtr(loadPseudoDescriptor(insn, m, "lgdt"));

@@ -24,6 +24,15 @@ public interface Emulator {
     }
 
     /**
+     * Whether insn needs CPL0: at a higher CPL the trap handler raises #GP(0) without calling
+     * {@link #emulate}. Families with finer rules (IOPL for I/O and CLI/STI, CR4.TSD for RDTSC,
+     * CR4.UMIP for the table stores) answer false and check in emulate.
+     */
+    default boolean privileged(DecodedInstruction insn) {
+        return true;
+    }
+
+    /**
      * Applies insn's effect. Throws GuestFault for what the SDM says the instruction raises.
      */
     Outcome emulate(DecodedInstruction insn, Machine machine) throws GuestFault;

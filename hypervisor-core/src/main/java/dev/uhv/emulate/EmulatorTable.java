@@ -25,11 +25,17 @@ public final class EmulatorTable {
         }
     }
 
-    /** Every family uhv emulates today. */
+    /** Every family uhv emulates, with the hardware's system calls. */
     public static EmulatorTable standard() {
+        return standard(null);
+    }
+
+    /** Every family uhv emulates; personality (or null) serves the guest's system calls. */
+    public static EmulatorTable standard(SystemCallPersonality personality) {
         return new EmulatorTable(List.of(new ControlRegisterEmulator(), new DebugRegisterEmulator(),
                 new MsrEmulator(), new CpuidEmulator(), new PortIoEmulator(), new DescriptorTableEmulator(),
-                new SystemEmulator(), new TimeStampEmulator(), new SystemCallEmulator()));
+                new SystemEmulator(), new TimeStampEmulator(), new SystemCallEmulator(personality),
+                new InterruptEmulator(personality)));
     }
 
     /** The emulator for insn, or null when uhv does not emulate it. */

@@ -3,6 +3,7 @@ package dev.uhv.emulate;
 import dev.uhv.cpu.Canonical;
 import dev.uhv.cpu.ExceptionRecord;
 import dev.uhv.cpu.GuestFault;
+import dev.uhv.cpu.IdtGate;
 import dev.uhv.cpu.MsrFile;
 import dev.uhv.cpu.RegisterFile;
 import dev.uhv.cpu.Rflags;
@@ -22,8 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class InterruptDelivery {
     private static final Logger log = LoggerFactory.getLogger(InterruptDelivery.class);
-    private static final int TYPE_INTERRUPT_GATE = 0xe, TYPE_TRAP_GATE = 0xf;
-    private static final long GATE_PRESENT = 1L << 47;
     /** A chain of benign exceptions handled serially could go on; a real CPU would hang or shut down. */
     private static final int MAX_CHAIN = 8;
 
@@ -95,29 +94,26 @@ public final class InterruptDelivery {
         int cpl = cpu.cpl();
         long gateError = e.vector() * 8L + 2 + ext;
         TableRegister idtr = cpu.tables().idtr();
-        if (e.vector() * 16L + 15 > idtr.limit()) {
+        if (e.vector() * (long) IdtGate.SIZE + IdtGate.SIZE - 1 > idtr.limit()) {
             throw GuestFault.gp(gateError, String.format("vector 0x%x is beyond the IDT limit 0x%x", e.vector(),
                     idtr.limit()));
         }
-        long gateAddress = idtr.base() + e.vector() * 16L;
-        long low = m.read(gateAddress, 8);
-        long high = m.read(gateAddress + 8, 8);
-        int type = (int) (low >>> 40) & 0xf;
-        if (type != TYPE_INTERRUPT_GATE && type != TYPE_TRAP_GATE) {
+        long gateAddress = idtr.base() + e.vector() * (long) IdtGate.SIZE;
+        IdtGate gate = IdtGate.decode(m.read(gateAddress, 8), m.read(gateAddress + 8, 8));
+        if (!gate.isInterruptOrTrapGate()) {
             throw GuestFault.gp(gateError, String.format("IDT entry 0x%x has type 0x%x, not a 64-bit interrupt or "
-                    + "trap gate", e.vector(), type));
+                    + "trap gate", e.vector(), gate.type()));
         }
-        int gateDpl = (int) (low >>> 45) & 3;
-        if (e.kind() == GuestEvent.Kind.SOFTWARE && gateDpl < cpl) {
+        if (e.kind() == GuestEvent.Kind.SOFTWARE && gate.dpl() < cpl) {
             throw GuestFault.gp(gateError, String.format("int 0x%x at CPL%d through a gate of DPL%d", e.vector(), cpl,
-                    gateDpl));
+                    gate.dpl()));
         }
-        if ((low & GATE_PRESENT) == 0) {
+        if (!gate.present()) {
             throw GuestFault.np(gateError, String.format("IDT entry 0x%x is not present", e.vector()));
         }
-        int selector = (int) (low >>> 16) & 0xffff;
-        long offset = (low & 0xffff) | ((low >>> 48) << 16) | ((high & 0xffff_ffffL) << 32);
-        int ist = (int) (low >>> 32) & 7;
+        int selector = gate.selector();
+        long offset = gate.offset();
+        int ist = gate.ist();
         if ((selector & ~3) == 0) {
             throw GuestFault.gp(ext, String.format("IDT entry 0x%x has a null code selector", e.vector()));
         }
@@ -172,7 +168,7 @@ public final class InterruptDelivery {
         r.setRsp(rsp);
         r.setRip(offset);
         long newFlags = flags & ~(Rflags.TF | Rflags.NT | Rflags.RF | Rflags.VM);
-        cpu.setGuestRflags(type == TYPE_INTERRUPT_GATE ? newFlags & ~Rflags.IF : newFlags);
+        cpu.setGuestRflags(gate.type() == IdtGate.TYPE_INTERRUPT ? newFlags & ~Rflags.IF : newFlags);
     }
 
     private static void setCr2(VirtualCpu cpu, GuestEvent e) {

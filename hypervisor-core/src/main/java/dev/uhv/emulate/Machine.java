@@ -14,8 +14,8 @@ import dev.uhv.memory.GuestMemory;
  * port bus. Memory accesses outside RAM become the guest's #PF, never a host error.
  */
 public final class Machine {
-    /** #PF error code bits (SDM Vol. 3A, 4.7). */
-    public static final long PF_WRITE = 1 << 1;
+    /** #PF error code bits (SDM Vol. 3A, 4.7): present, write, user, instruction fetch. */
+    public static final long PF_PRESENT = 1, PF_WRITE = 1 << 1, PF_USER = 1 << 2, PF_FETCH = 1 << 4;
 
     private final VirtualCpu cpu;
     private final GuestMemory memory;
@@ -69,6 +69,10 @@ public final class Machine {
      */
     public void setLowestMapped(long address) {
         lowestMapped = address;
+    }
+
+    public long lowestMapped() {
+        return lowestMapped;
     }
 
     /** XCR0 the host runs the child with; the guest can only have a subset of it. */
@@ -135,25 +139,29 @@ public final class Machine {
     }
 
     public long read(long address, int size) throws GuestFault {
-        if (!mapped(address, size)) {
+        if (!isMapped(address, size)) {
             throw outside(address, size, 0);
         }
         return memory.read(address, size);
     }
 
     public void write(long address, int size, long value) throws GuestFault {
-        if (!mapped(address, size)) {
+        if (!isMapped(address, size)) {
             throw outside(address, size, PF_WRITE);
         }
         memory.write(address, size, value);
     }
 
-    private boolean mapped(long address, int size) {
+    /** Whether [address, address + size) is guest RAM the child maps (the guest can reach it). */
+    public boolean isMapped(long address, int size) {
         return memory.contains(address, size) && address >= lowestMapped;
     }
 
     private GuestFault outside(long address, int size, long errorCode) {
+        if (cpu.cpl() == 3) {
+            errorCode |= PF_USER;
+        }
         return GuestFault.pf(address, errorCode, String.format("%s of %d bytes at 0x%x, outside guest RAM (0x%x..0x%x)",
-                errorCode == PF_WRITE ? "write" : "read", size, address, lowestMapped, memory.size()));
+                (errorCode & PF_WRITE) != 0 ? "write" : "read", size, address, lowestMapped, memory.size()));
     }
 }

@@ -12,8 +12,8 @@ import dev.uhv.io.PortBus;
 import java.util.Set;
 
 /**
- * IN, OUT, INS and OUTS on the port bus (SDM Vol. 2A/2B). The virtual CPU is at CPL0, so every port
- * is accessible. A REP string instruction moves up to {@link #ELEMENTS_PER_TRAP} elements per trap
+ * IN, OUT, INS and OUTS on the port bus (SDM Vol. 2A/2B). Above IOPL a port needs the TSS's I/O
+ * permission bitmap ({@link IoPermission}). A REP string instruction moves up to {@link #ELEMENTS_PER_TRAP} elements per trap
  * (then rip stays and it traps again, as KVM does, so a huge count cannot hold off a timeout); rcx,
  * rsi and rdi are updated as each element completes, so a #PF part way leaves the state the SDM
  * describes for a restart.
@@ -35,16 +35,23 @@ public final class PortIoEmulator implements Emulator {
     }
 
     @Override
+    public boolean privileged(DecodedInstruction insn) {
+        return false;
+    }
+
+    @Override
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
         switch (insn.mnemonic()) {
             case IN -> {
                 Register acc = ((Operand.Reg) insn.operand(0)).register();
                 int port = port(insn.operand(1), m.regs());
+                IoPermission.check(m, port, acc.width() / 8);
                 m.regs().set(acc, m.ports().read(port, acc.width() / 8) & 0xffff_ffffL);
             }
             case OUT -> {
                 Register acc = ((Operand.Reg) insn.operand(1)).register();
                 int port = port(insn.operand(0), m.regs());
+                IoPermission.check(m, port, acc.width() / 8);
                 m.ports().write(port, acc.width() / 8, (int) m.regs().get(acc));
             }
             case INSB -> {
@@ -93,6 +100,7 @@ public final class PortIoEmulator implements Emulator {
         PortBus ports = m.ports();
         long mask = Machine.addressMask(insn.addressWidth());
         int port = (int) r.get(Register.DX);
+        IoPermission.check(m, port, size);
         int pointerReg = in ? RegisterFile.GPR_RDI : RegisterFile.GPR_RSI;
         long step = (r.rflags() & Rflags.DF) != 0 ? -size : size;
         boolean rep = insn.has(DecodedInstruction.PREFIX_REP);

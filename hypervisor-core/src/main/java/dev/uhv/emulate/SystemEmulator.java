@@ -35,8 +35,18 @@ public final class SystemEmulator implements Emulator {
                 Mnemonic.WBINVD, Mnemonic.INVD, Mnemonic.XSETBV);
     }
 
+    /** CLI and STI follow IOPL instead (SDM Vol. 2A, CLI: #GP(0) when CPL > IOPL, no VME/PVI here). */
+    @Override
+    public boolean privileged(DecodedInstruction insn) {
+        return insn.mnemonic() != Mnemonic.CLI && insn.mnemonic() != Mnemonic.STI;
+    }
+
     @Override
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
+        if ((insn.mnemonic() == Mnemonic.CLI || insn.mnemonic() == Mnemonic.STI) && m.cpu().cpl() > m.cpu().iopl()) {
+            throw GuestFault.gp(String.format("%s at CPL%d above IOPL %d", insn.mnemonicText(), m.cpu().cpl(),
+                    m.cpu().iopl()));
+        }
         switch (insn.mnemonic()) {
             case HLT -> {
                 // Nothing can raise an interrupt yet, so a halted CPU never wakes, whatever IF says.

@@ -1,5 +1,6 @@
 package dev.uhv.emulate;
 
+import dev.uhv.cpu.ControlRegisters;
 import dev.uhv.cpu.GuestFault;
 import dev.uhv.cpu.MsrFile;
 import dev.uhv.cpu.RegisterFile;
@@ -25,8 +26,17 @@ public final class TimeStampEmulator implements Emulator {
         return Set.of(Mnemonic.RDTSC, Mnemonic.RDTSCP);
     }
 
+    /** CPL3 may read the TSC unless CR4.TSD (SDM Vol. 2B, RDTSC). */
+    @Override
+    public boolean privileged(DecodedInstruction insn) {
+        return false;
+    }
+
     @Override
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
+        if (m.cpu().cpl() > 0 && (m.cpu().cr().cr4() & ControlRegisters.CR4_TSD) != 0) {
+            throw GuestFault.gp(insn.mnemonicText() + " at CPL" + m.cpu().cpl() + " with CR4.TSD set");
+        }
         RegisterFile r = m.regs();
         MsrFile msrs = m.cpu().msrs();
         r.setEdxEax(msrs.guestTsc());

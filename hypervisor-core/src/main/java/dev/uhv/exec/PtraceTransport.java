@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * thread that called {@link #start}: that thread is the tracer. Per trap: one waitpid, one
  * GETREGS, one SETREGS, one SYSEMU, and no allocation.
  */
-public final class PtraceTransport implements AutoCloseable {
+public final class PtraceTransport implements AutoCloseable, SignalInfo {
     /** Flags for uhv-child: ask for CPUID and RDTSC faulting. */
     public static final int FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2;
     /** SIGTRAP | 0x80: a system-call stop under PTRACE_O_TRACESYSGOOD. */
@@ -35,6 +35,7 @@ public final class PtraceTransport implements AutoCloseable {
     private volatile int pid = -1;
     /** Set as soon as the child is reaped: its pid may then belong to another process, never poked. */
     private volatile boolean reaped;
+    private boolean siginfoLoaded;
     private int lastSignal;
     private int lastExitCode;
     private int activeFeatures;
@@ -92,6 +93,7 @@ public final class PtraceTransport implements AutoCloseable {
     /** Resumes the guest (no signal delivered) and waits for its next stop. */
     public StopKind resume() {
         Ptrace.sysemu(pid, 0);
+        siginfoLoaded = false;
         return waitForStop();
     }
 
@@ -120,14 +122,25 @@ public final class PtraceTransport implements AutoCloseable {
         return lastExitCode;
     }
 
-    /**
-     * For a SIGSEGV/SIGBUS stop: the faulting address when the kernel reports a page fault
-     * (si_code SEGV_MAPERR or SEGV_ACCERR), else -1 (a #GP: si_code SI_KERNEL).
-     */
-    public long pageFaultAddress() {
-        Ptrace.getSigInfo(pid, Pointer.nativeValue(siginfo));
-        int code = siginfo.getInt(SI_CODE_OFFSET);
-        return code == 1 || code == 2 ? siginfo.getLong(SI_ADDR_OFFSET) : -1;
+    /** si_code of the last signal stop (SI_KERNEL for a #GP, SEGV_MAPERR for a page fault...). */
+    @Override
+    public int code() {
+        loadSigInfo();
+        return siginfo.getInt(SI_CODE_OFFSET);
+    }
+
+    /** si_addr of the last signal stop: the faulting address of a page fault. */
+    @Override
+    public long address() {
+        loadSigInfo();
+        return siginfo.getLong(SI_ADDR_OFFSET);
+    }
+
+    private void loadSigInfo() {
+        if (!siginfoLoaded) {
+            Ptrace.getSigInfo(pid, Pointer.nativeValue(siginfo));
+            siginfoLoaded = true;
+        }
     }
 
     /**

@@ -2,15 +2,23 @@ package dev.uhv.exec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.uhv.cpu.ExceptionHistory;
+import dev.uhv.cpu.ExceptionRecord;
+import dev.uhv.cpu.GuestFault;
+import dev.uhv.cpu.IdtGate;
 import dev.uhv.cpu.RegisterFile;
 import dev.uhv.cpu.SegmentRegister;
 import dev.uhv.cpu.TableRegister;
 import dev.uhv.cpu.VirtualCpu;
+import dev.uhv.decoder.Register;
 import dev.uhv.emulate.InstructionFamily;
+import dev.uhv.memory.GuestMemory;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,8 +28,25 @@ import java.util.Map;
 public record StateDump(String exitReason, String detail, int exitStatus, Map<String, String> registers,
                         Map<String, String> controlRegisters, Map<String, String> msrs,
                         Map<String, String> debugRegisters, Table gdtr, Table idtr, Segment ldtr, Segment tr,
-                        String xcr0, boolean interruptFlag, int cpl, long traps,
+                        String xcr0, boolean interruptFlag, int cpl, int codeBits, Map<String, String> segments,
+                        List<Gate> idt, List<RaisedException> exceptions, Code code, long traps,
                         Map<String, Long> trapsByFamily, double runTimeSeconds) {
+
+    /** A present gate of the guest's IDT, decoded. */
+    public record Gate(int vector, String type, String selector, String offset, int dpl, int ist) {
+    }
+
+    /** One exception the virtual CPU raised (the last {@value ExceptionHistory#SIZE}, oldest first). */
+    public record RaisedException(String vector, String errorCode, String rip, int cpl, String faultAddress,
+                            String outcome) {
+    }
+
+    /** Guest RAM around rip at exit: bytes from address, rip at offset ripOffset. */
+    public record Code(String address, int ripOffset, String bytes) {
+    }
+
+    /** Bytes of code shown before rip. */
+    private static final int CODE_BEFORE = 16, CODE_AFTER = 16;
 
     /** GDTR or IDTR. */
     public record Table(String base, String limit) {
@@ -33,7 +58,7 @@ public record StateDump(String exitReason, String detail, int exitStatus, Map<St
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    public static StateDump of(VirtualCpu cpu, RunResult result) {
+    public static StateDump of(VirtualCpu cpu, GuestMemory ram, RunResult result) {
         RegisterFile r = cpu.regs();
         Map<String, String> regs = new LinkedHashMap<>();
         for (int i = 0; i < 16; i++) {
@@ -61,10 +86,54 @@ public record StateDump(String exitReason, String detail, int exitStatus, Map<St
         for (Map.Entry<InstructionFamily, Long> e : result.trapsByFamily().entrySet()) {
             families.put(e.getKey().name().toLowerCase(), e.getValue());
         }
+        Map<String, String> segments = new LinkedHashMap<>();
+        for (Register seg : new Register[] {Register.CS, Register.SS, Register.DS, Register.ES, Register.FS,
+            Register.GS}) {
+            segments.put(seg.name().toLowerCase(), hex(cpu.selector(seg)));
+        }
+        List<RaisedException> exceptions = new ArrayList<>();
+        for (ExceptionRecord x : cpu.exceptions().last()) {
+            exceptions.add(new RaisedException(GuestFault.vectorName(x.vector()), x.errorCode() < 0 ? null : hex(x.errorCode()),
+                    hex(x.rip()), x.cpl(), x.vector() == GuestFault.PF ? hex(x.faultAddress()) : null, x.outcome()));
+        }
         return new StateDump(result.label(), result.detail(), result.exitStatus(), regs, crs, msrs, drs,
                 table(cpu.tables().gdtr()), table(cpu.tables().idtr()), segment(cpu.tables().ldtr()),
-                segment(cpu.tables().tr()), hex(cpu.xcr0()), cpu.interruptFlag(), cpu.cpl(), result.traps(), families,
+                segment(cpu.tables().tr()), hex(cpu.xcr0()), cpu.interruptFlag(), cpu.cpl(), cpu.codeBits(), segments,
+                idt(cpu.tables().idtr(), ram), exceptions, code(r.rip(), ram), result.traps(), families,
                 result.seconds());
+    }
+
+    /** The present gates of the IDT, as far as it lies in guest RAM. */
+    private static List<Gate> idt(TableRegister idtr, GuestMemory ram) {
+        List<Gate> gates = new ArrayList<>();
+        for (int v = 0; v < 256 && v * (long) IdtGate.SIZE + IdtGate.SIZE - 1 <= idtr.limit(); v++) {
+            long at = idtr.base() + v * (long) IdtGate.SIZE;
+            if (!ram.contains(at, IdtGate.SIZE)) {
+                break;
+            }
+            IdtGate g = IdtGate.decode(ram.read(at, 8), ram.read(at + 8, 8));
+            if (g.present()) {
+                gates.add(new Gate(v, g.typeName(), hex(g.selector()), hex(g.offset()), g.dpl(), g.ist()));
+            }
+        }
+        return gates;
+    }
+
+    private static Code code(long rip, GuestMemory ram) {
+        long start = Math.max(0, rip - CODE_BEFORE);
+        StringBuilder b = new StringBuilder();
+        long first = -1;
+        for (long a = start; a < rip + CODE_AFTER; a++) {
+            if (a >= 0 && ram.contains(a, 1)) {
+                if (first < 0) {
+                    first = a;
+                }
+                b.append(b.length() == 0 ? "" : " ").append(String.format("%02x", ram.readU8(a)));
+            } else if (first >= 0) {
+                break;
+            }
+        }
+        return first < 0 ? null : new Code(hex(first), (int) (rip - first), b.toString());
     }
 
     /** Writes the dump and a newline; leaves out open (it may be stdout). */

@@ -1,38 +1,48 @@
 package dev.uhv.exec;
 
+import dev.uhv.cpu.ControlRegisters;
 import dev.uhv.cpu.GuestFault;
+import dev.uhv.cpu.MsrFile;
 import dev.uhv.cpu.RegisterFile;
+import dev.uhv.cpu.Rflags;
+import dev.uhv.cpu.VirtualCpu;
 import dev.uhv.decoder.DecodeCache;
 import dev.uhv.decoder.DecodedInstruction;
 import dev.uhv.decoder.Decoder;
 import dev.uhv.decoder.MachineMode;
 import dev.uhv.decoder.Mnemonic;
+import dev.uhv.decoder.Operand;
 import dev.uhv.decoder.UndecodableException;
 import dev.uhv.emulate.Emulator;
 import dev.uhv.emulate.EmulatorTable;
 import dev.uhv.emulate.ExitReason;
+import dev.uhv.emulate.GuestEvent;
 import dev.uhv.emulate.InstructionFamily;
+import dev.uhv.emulate.InterruptDelivery;
 import dev.uhv.emulate.Machine;
 import dev.uhv.emulate.Outcome;
+import dev.uhv.cpu.Canonical;
 import dev.uhv.linux.Signals;
-import dev.uhv.memory.GuestMemory;
 
 /**
  * Turns one trap of the guest into an outcome: fetch the bytes at rip from guest RAM, decode (through
- * a cache), dispatch to the instruction family, and advance rip when the instruction completed. The
- * only place rip is advanced. No allocation when the decode cache hits and the emulator continues.
+ * a cache, in the mode the guest's code runs in), dispatch to the instruction family, and advance rip
+ * when the instruction completed (the only place rip is advanced). A trap that is the guest's own
+ * exception (a page fault, a divide error, an undefined opcode, a privileged instruction at CPL3)
+ * goes to the guest's IDT. No allocation when the decode cache hits and the emulator continues.
  */
 final class TrapHandler {
     /** Bytes at the entry of a syscall stop's instruction: rip is already past it, by 2 bytes. */
     private static final int SYSCALL_INSTRUCTION_LENGTH = 2;
     private static final int INT3_OPCODE = 0xcc;
     private static final int INT_IMM8_OPCODE = 0xcd;
-    private static final PageFaultQuery NO_PAGE_FAULT = () -> -1;
 
     private final Machine machine;
     private final EmulatorTable emulators;
-    private final Decoder decoder = Decoder.forMode(MachineMode.LONG_64);
-    private final DecodeCache cache = new DecodeCache(decoder, 4096);
+    private final Decoder decoder64 = Decoder.forMode(MachineMode.LONG_64);
+    private final Decoder decoder32 = Decoder.forMode(MachineMode.LEGACY_32);
+    private final DecodeCache cache64 = new DecodeCache(decoder64, 4096);
+    private final DecodeCache cache32 = new DecodeCache(decoder32, 1024);
     private final byte[] window = new byte[Decoder.MAX_INSTRUCTION_LENGTH];
     private final long[] trapsByFamily = new long[InstructionFamily.values().length];
 
@@ -41,16 +51,12 @@ final class TrapHandler {
         this.emulators = emulators;
     }
 
-    /**
-     * A fault of the instruction at rip (SIGSEGV, SIGILL, SIGTRAP, SIGFPE, SIGBUS). pageFault gives
-     * the faulting address the kernel reports, or -1 for a fault that is not a page fault; it is only
-     * asked for instructions uhv does not emulate.
-     */
-    Outcome onFault(int signal, PageFaultQuery pageFault) {
+    /** A fault of the instruction at rip (SIGSEGV, SIGILL, SIGTRAP, SIGFPE, SIGBUS). */
+    Outcome onFault(int signal, SignalInfo info) {
         if (signal == Signals.SIGTRAP) {
-            return debugTrap(machine.regs().rip());
+            return debugTrap(machine.regs().rip(), info.code());
         }
-        return decodeAndEmulate(signal, machine.regs().rip(), pageFault);
+        return decodeAndEmulate(signal, machine.regs().rip(), info);
     }
 
     /**
@@ -70,119 +76,213 @@ final class TrapHandler {
                     + "instruction uhv could not locate (rip 0x%x): it did not run", r.origRax(), r.rip()));
         }
         r.setRip(at);
-        return decodeAndEmulate(Signals.SIGTRAP, at, NO_PAGE_FAULT);
+        return decodeAndEmulate(Signals.SIGTRAP, at, SignalInfo.NONE);
     }
 
     /**
-     * SIGTRAP: #BP from int3 (CC) or int 3 (CD 03), a trap that leaves rip after the instruction
-     * (SDM Vol. 3A, 6.5), else #DB (single-step with the guest's TF, or int1).
+     * SIGTRAP, a trap with rip after the instruction (SDM Vol. 3A, 6.5): single-step with the guest's
+     * TF (si_code TRAP_TRACE) and int1 (TRAP_BRKPT) are #DB; int3 and int 3 (SI_KERNEL) are #BP,
+     * a software interrupt that checks the gate's DPL.
      */
-    private Outcome debugTrap(long rip) {
-        int length = breakpointLengthBefore(rip);
-        if (length > 0) {
-            return Outcome.stop(ExitReason.GUEST_CRASH, String.format("guest #BP: `%s` at 0x%x (exceptions are "
-                    + "not delivered through the guest's IDT yet)", length == 1 ? "int3" : "int 3", rip - length));
+    private Outcome debugTrap(long rip, int code) {
+        if (code == SignalInfo.TRAP_TRACE) {
+            return singleStep(rip);
         }
-        return Outcome.stop(ExitReason.GUEST_CRASH, String.format("guest #DB: debug trap (single-step or int1) "
-                + "before 0x%x (exceptions are not delivered through the guest's IDT yet)", rip));
+        if (code == SignalInfo.TRAP_BRKPT || code == SignalInfo.TRAP_HWBKPT) {
+            return raise(GuestEvent.trap(GuestFault.DB, rip, "int1"));
+        }
+        int length = breakpointLengthBefore(rip);
+        return raise(GuestEvent.software(GuestFault.BP, rip - length, rip, length == 2 ? "int 3" : "int3"));
     }
 
-    /** 1 for int3 (CC), 2 for int 3 (CD 03) ending just before rip, else 0. */
+    private Outcome singleStep(long nextRip) {
+        machine.cpu().dr().recordSingleStep();
+        return raise(GuestEvent.trap(GuestFault.DB, nextRip, "single-step trap (RFLAGS.TF)"));
+    }
+
+    /** 2 for int 3 (CD 03) ending just before rip, else 1 (int3, CC). */
     private int breakpointLengthBefore(long rip) {
-        GuestMemory ram = machine.memory();
-        if (ram.contains(rip - 2, 2) && ram.readU8(rip - 2) == INT_IMM8_OPCODE && ram.readU8(rip - 1) == 3) {
+        if (machine.isMapped(rip - 2, 2) && machine.memory().readU8(rip - 2) == INT_IMM8_OPCODE
+                && machine.memory().readU8(rip - 1) == 3) {
             return 2;
         }
-        if (ram.contains(rip - 1, 1) && ram.readU8(rip - 1) == INT3_OPCODE) {
-            return 1;
-        }
-        return 0;
+        return 1;
+    }
+
+    private DecodeCache cache() {
+        return machine.regs().cs() == VirtualCpu.HOST_CODE32 ? cache32 : cache64;
+    }
+
+    private Decoder decoder() {
+        return machine.regs().cs() == VirtualCpu.HOST_CODE32 ? decoder32 : decoder64;
     }
 
     private DecodedInstruction decodeAt(long address) {
-        int n = machine.memory().readAvailable(address, window);
+        int n = machine.isMapped(address, 1) ? machine.memory().readAvailable(address, window) : 0;
         if (n == 0) {
             return null;
         }
         try {
-            return cache.decode(address, window, n);
+            return cache().decode(address, window, n);
         } catch (UndecodableException e) {
             return null;
         }
     }
 
-    private Outcome decodeAndEmulate(int signal, long rip, PageFaultQuery pageFault) {
-        int n = machine.memory().readAvailable(rip, window);
+    private Outcome decodeAndEmulate(int signal, long rip, SignalInfo info) {
+        int n = machine.isMapped(rip, 1) ? machine.memory().readAvailable(rip, window) : 0;
         if (n == 0) {
-            return Outcome.stop(ExitReason.GUEST_CRASH, String.format(
-                    "#PF: instruction fetch at 0x%x, outside guest RAM (0x0..0x%x)", rip, machine.memory().size()));
+            return raise(fetchFault(rip, rip));
         }
         DecodedInstruction insn;
         try {
-            insn = cache.decode(rip, window, n);
+            insn = cache().decode(rip, window, n);
         } catch (UndecodableException e) {
-            return Outcome.stop(ExitReason.UNHANDLED_INSTRUCTION,
-                    String.format("bytes that are no instruction at 0x%x: %s", rip, e.getMessage()));
+            if (n < window.length) {
+                return raise(fetchFault(rip, rip + n)); // the instruction runs off the end of guest RAM
+            }
+            return raise(new GuestEvent(GuestFault.UD, GuestEvent.Kind.FAULT, -1, 0, rip, rip,
+                    "bytes that are no instruction: " + e.getMessage()));
         }
         Emulator emulator = emulators.find(insn);
         if (emulator == null) {
-            return notEmulated(signal, insn, rip, pageFault);
+            return notEmulated(signal, insn, rip, info);
         }
         return emulate(emulator, insn, rip);
     }
 
     private Outcome emulate(Emulator emulator, DecodedInstruction insn, long rip) {
         trapsByFamily[emulator.family().ordinal()]++;
+        RegisterFile r = machine.regs();
+        boolean stepping = (r.rflags() & Rflags.TF) != 0;
         Outcome outcome;
         try {
+            int cpl = machine.cpu().cpl();
+            if (cpl > 0 && emulator.privileged(insn)) {
+                throw GuestFault.gp(insn.mnemonicText() + " is privileged and the CPU is at CPL" + cpl);
+            }
             outcome = emulator.emulate(insn, machine);
         } catch (GuestFault f) {
-            return guestException(f, insn, rip);
+            return raise(fault(f, insn, rip));
         }
         if (outcome == Outcome.ADVANCE) {
-            machine.regs().setRip(rip + insn.length());
+            r.setRip(rip + insn.length());
+            if (stepping) {
+                return singleStep(rip + insn.length()); // the trap the native run loses to the fault
+            }
         }
         return outcome;
     }
 
-    private Outcome notEmulated(int signal, DecodedInstruction insn, long rip, PageFaultQuery pageFault) {
-        String text = decoder.format(window, insn.length(), rip);
-        if (signal == Signals.SIGSEGV || signal == Signals.SIGBUS) {
-            long address = pageFault.address();
-            if (address != -1) {
-                String why = machine.cpu().msrs().explainFault(address);
-                return Outcome.stop(ExitReason.GUEST_CRASH, why != null
-                        ? String.format("#PF: `%s` at 0x%x: %s", text, rip, why)
-                        : String.format("#PF: `%s` at 0x%x accessed 0x%x, outside guest RAM (0x0..0x%x)", text, rip,
-                                address, machine.memory().size()));
+    /**
+     * A trap no emulator takes: the hardware's own exception for the guest where the signal says which
+     * (SIGSEGV with a fault address: #PF; SIGILL: #UD; SIGFPE: #DE/#MF/#XM; SIGBUS: #SS or #AC), else
+     * the host's #GP: the guest's #GP at CPL3 or for a non-canonical address, and at CPL0 a privileged
+     * instruction uhv does not emulate, which ends the run.
+     */
+    private Outcome notEmulated(int signal, DecodedInstruction insn, long rip, SignalInfo info) {
+        String text = decoder().format(window, insn.length(), rip);
+        VirtualCpu cpu = machine.cpu();
+        if (signal == Signals.SIGSEGV) {
+            int code = info.code();
+            if (code == SignalInfo.SEGV_MAPERR || code == SignalInfo.SEGV_ACCERR) {
+                return raise(pageFault(insn, rip, info.address(), code == SignalInfo.SEGV_ACCERR, text));
             }
+            if (cpu.cpl() > 0 || hasNonCanonicalOperand(insn)) {
+                return raise(new GuestEvent(GuestFault.GP, GuestEvent.Kind.FAULT, 0, 0, rip, rip, "`" + text + "`"));
+            }
+            return Outcome.stop(ExitReason.UNHANDLED_INSTRUCTION, String.format("`%s` at 0x%x", text, rip));
+        }
+        if (signal == Signals.SIGBUS) {
+            if (info.code() == SignalInfo.BUS_ADRALN) {
+                if (cpu.cpl() == 3 && (cpu.cr().cr0() & ControlRegisters.CR0_AM) != 0) {
+                    return raise(new GuestEvent(GuestFault.AC, GuestEvent.Kind.FAULT, 0, 0, rip, rip, "`" + text + "`"));
+                }
+                return Outcome.stop(ExitReason.UNHANDLED_INSTRUCTION, String.format("`%s` at 0x%x: a misaligned "
+                        + "access with RFLAGS.AC set, which the host checks at its CPL3 but the guest's CPL%d does not",
+                        text, rip, cpu.cpl()));
+            }
+            return raise(new GuestEvent(GuestFault.SS, GuestEvent.Kind.FAULT, 0, 0, rip, rip, "`" + text + "`"));
         }
         if (signal == Signals.SIGFPE) {
-            return Outcome.stop(ExitReason.GUEST_CRASH, String.format("#DE: `%s` at 0x%x", text, rip));
+            return raise(new GuestEvent(arithmeticVector(insn, info.code()), GuestEvent.Kind.FAULT, -1, 0, rip, rip,
+                    "`" + text + "`"));
+        }
+        if (signal == Signals.SIGILL) {
+            return raise(new GuestEvent(GuestFault.UD, GuestEvent.Kind.FAULT, -1, 0, rip, rip, "`" + text + "`"));
         }
         return Outcome.stop(ExitReason.UNHANDLED_INSTRUCTION, String.format("`%s` at 0x%x", text, rip));
     }
 
-    private Outcome guestException(GuestFault f, DecodedInstruction insn, long rip) {
-        if (f.vector() == GuestFault.PF) {
-            machine.cpu().cr().writeCr2(f.faultAddress());
+    /** #DE for integer division; x87 errors are #MF; SIMD errors #XM, or #UD without CR4.OSXMMEXCPT. */
+    private int arithmeticVector(DecodedInstruction insn, int code) {
+        if (code == SignalInfo.FPE_INTDIV || code == SignalInfo.FPE_INTOVF) {
+            return GuestFault.DE;
         }
-        String text = decoder.format(window, insn.length(), rip);
-        return Outcome.stop(ExitReason.GUEST_CRASH, String.format("guest %s: %s (`%s` at 0x%x; exceptions are "
-                + "not delivered through the guest's IDT yet)", f.mnemonic(), f.getMessage(), text, rip));
+        if (insn.mnemonicText().startsWith("f")) {
+            return GuestFault.MF;
+        }
+        return (machine.cpu().cr().cr4() & ControlRegisters.CR4_OSXMMEXCPT) != 0 ? GuestFault.XM : GuestFault.UD;
+    }
+
+    /** Whether an explicit memory operand's address is not canonical: the hardware's #GP(0). */
+    private boolean hasNonCanonicalOperand(DecodedInstruction insn) {
+        for (Operand op : insn.operands()) {
+            if (op instanceof Operand.Mem mem
+                    && !Canonical.isCanonical(machine.effectiveAddress(mem, insn.length(), insn.addressWidth()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * #PF for a native access to an address that is not guest RAM: P from the kernel's report, W when
+     * the instruction writes memory, U at CPL3, I when the fetch of the instruction itself faulted.
+     */
+    private GuestEvent pageFault(DecodedInstruction insn, long rip, long address, boolean present, String text) {
+        if (address >= rip && address < rip + insn.length()) {
+            return fetchFault(rip, address);
+        }
+        long error = (present ? Machine.PF_PRESENT : 0) | (writesMemory(insn) ? Machine.PF_WRITE : 0)
+                | (machine.cpu().cpl() == 3 ? Machine.PF_USER : 0);
+        return new GuestEvent(GuestFault.PF, GuestEvent.Kind.FAULT, error, address, rip, rip,
+                String.format("`%s` accessed 0x%x, outside guest RAM (0x%x..0x%x)", text, address,
+                        machine.lowestMapped(), machine.memory().size()));
+    }
+
+    /** The I/D bit is reported when NX is enabled (SDM Vol. 3A, 4.7). */
+    private GuestEvent fetchFault(long rip, long address) {
+        long error = (machine.cpu().cpl() == 3 ? Machine.PF_USER : 0)
+                | ((machine.cpu().msrs().efer() & MsrFile.EFER_NXE) != 0 ? Machine.PF_FETCH : 0);
+        return new GuestEvent(GuestFault.PF, GuestEvent.Kind.FAULT, error, address, rip, rip,
+                String.format("instruction fetch at 0x%x, outside guest RAM (0x%x..0x%x)", address,
+                        machine.lowestMapped(), machine.memory().size()));
+    }
+
+    private static boolean writesMemory(DecodedInstruction insn) {
+        return switch (insn.mnemonic()) {
+            case PUSH, CALL, STOSB, STOSW, STOSD, STOSQ, MOVSB, MOVSW, MOVSD, MOVSQ -> true;
+            case CMP, TEST -> false;
+            default -> !insn.operands().isEmpty() && insn.operand(0) instanceof Operand.Mem;
+        };
+    }
+
+    private static GuestEvent fault(GuestFault f, DecodedInstruction insn, long rip) {
+        GuestEvent e = GuestEvent.fault(f, rip);
+        return new GuestEvent(e.vector(), e.kind(), e.errorCode(), e.faultAddress(), rip, rip,
+                String.format("%s (`%s`)", f.getMessage(), insn.mnemonicText()));
+    }
+
+    private Outcome raise(GuestEvent event) {
+        return InterruptDelivery.raise(machine, event);
     }
 
     long[] trapsByFamily() {
         return trapsByFamily;
     }
 
-    DecodeCache cache() {
-        return cache;
-    }
-
-    /** Asks the transport for a page fault's address only when it is needed (one more ptrace call). */
-    @FunctionalInterface
-    interface PageFaultQuery {
-        long address();
+    DecodeCache cache64() {
+        return cache64;
     }
 }

@@ -7,7 +7,9 @@ import dev.uhv.cpu.NativeHostCpuid;
 import dev.uhv.cpu.RegisterFile;
 import dev.uhv.cpu.Rflags;
 import dev.uhv.cpu.VirtualCpu;
+import dev.uhv.decoder.Register;
 import dev.uhv.emulate.EmulatorTable;
+import dev.uhv.emulate.GuestDescriptors;
 import dev.uhv.emulate.ExitReason;
 import dev.uhv.emulate.InstructionFamily;
 import dev.uhv.emulate.Machine;
@@ -23,6 +25,7 @@ import dev.uhv.linux.Signals;
 import dev.uhv.loader.ImageLoadException;
 import dev.uhv.loader.ImageLoader;
 import dev.uhv.loader.LoadResult;
+import dev.uhv.memory.GuestMemory;
 import dev.uhv.memory.SharedRam;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +113,10 @@ public final class Vm implements AutoCloseable {
         return cpu;
     }
 
+    public GuestMemory memory() {
+        return ram.memory();
+    }
+
     /** Runs the guest to its end on a new vCPU thread and returns how it ended. */
     public RunResult run() throws InterruptedException {
         Timer timer = null;
@@ -162,7 +169,6 @@ public final class Vm implements AutoCloseable {
             setInitialState(transport.registers());
             transport.storeRegisters();
             start = System.nanoTime(); // guest time: from its first instruction, without the child's set-up
-            TrapHandler.PageFaultQuery pageFault = transport::pageFaultAddress;
             long maxTraps = config.maxTraps();
             while (true) {
                 if (stopRequest != null) {
@@ -180,7 +186,7 @@ public final class Vm implements AutoCloseable {
                         }
                         transport.loadRegisters();
                         traps++;
-                        outcome = handler.onFault(signal, pageFault);
+                        outcome = handler.onFault(signal, transport);
                     }
                     case SYSCALL -> {
                         transport.loadRegisters();
@@ -195,7 +201,7 @@ public final class Vm implements AutoCloseable {
                     transport.storeRegisters(); // progress made, the same instruction runs again
                     continue;
                 }
-                if (outcome != Outcome.ADVANCE) {
+                if (outcome != Outcome.ADVANCE && outcome != Outcome.JUMP) {
                     end = (Outcome.Stop) outcome;
                     break;
                 }
@@ -221,7 +227,7 @@ public final class Vm implements AutoCloseable {
         double seconds = start == 0 ? 0 : (System.nanoTime() - start) / 1e9;
         int status = end.reason() == ExitReason.DEBUG_EXIT ? debugExitStatus : end.reason().status();
         result = new RunResult(end.reason(), end.label(), end.detail(), status, traps, familyCounts(handler), seconds);
-        log.debug("decode cache: {} hits, {} misses", handler.cache().hits(), handler.cache().misses());
+        log.debug("decode cache: {} hits, {} misses", handler.cache64().hits(), handler.cache64().misses());
     }
 
     private void setInitialState(RegisterFile r) {
@@ -234,6 +240,11 @@ public final class Vm implements AutoCloseable {
         r.setFsBase(0);
         r.setGsBase(0);
         r.setOrigRax(-1); // no system call to restart at the stop the child was in
+        // CPL0 on uhv's boot GDT selectors (GuestDescriptors) until the guest loads its own.
+        cpu.enterCode(GuestDescriptors.BOOT_CODE_SELECTOR, cpu.bootCodeBits(), 0);
+        for (Register segment : new Register[] {Register.SS, Register.DS, Register.ES}) {
+            cpu.setSelector(segment, GuestDescriptors.BOOT_DATA_SELECTOR);
+        }
     }
 
     private void reportFaultingFeatures(int active) {

@@ -19,7 +19,7 @@ class VirtualCpuTest {
         assertSame(regs, cpu.regs());
         assertEquals(0xfee0_0900L, cpu.msrs().apicBase());
         assertEquals(SegmentRegister.NULL, cpu.tables().tr());
-        assertEquals(TableRegister.RESET, cpu.tables().gdtr());
+        assertEquals(TableRegister.NONE, cpu.tables().gdtr());
     }
 
     @Test

@@ -91,7 +91,7 @@ class DescriptorTableEmulatorTest {
         fault(hex, GuestFault.GP);
 
         assertEquals(new TableRegister(GDT_BASE, GDT_LIMIT), gdtr());
-        assertEquals(TableRegister.RESET, t.cpu.tables().idtr());
+        assertEquals(TableRegister.NONE, t.cpu.tables().idtr());
     }
 
     @Test
@@ -180,7 +180,7 @@ class DescriptorTableEmulatorTest {
     void sgdtThenLgdtRoundTrips() throws GuestFault {
         t.setGpr(GPR_RAX, PSEUDO);
         run("0f 01 00"); // sgdt [rax]
-        t.cpu.tables().setGdtr(TableRegister.RESET);
+        t.cpu.tables().setGdtr(TableRegister.NONE);
 
         run("0f 01 10"); // lgdt [rax]
 

@@ -66,7 +66,10 @@ class EmulatorTableTest {
         "0f 01 f9, TimeStampEmulator, rdtscp",
         "0f 05, SystemCallEmulator, syscall",
         "0f 34, SystemCallEmulator, sysenter",
-        "cd 80, SystemCallEmulator, int 0x80"})
+        "0f 07, SystemCallEmulator, sysret",
+        "0f 35, SystemCallEmulator, sysexit",
+        "cd 80, InterruptEmulator, int 0x80",
+        "cd 21, InterruptEmulator, int 0x21"})
     void dispatchesEachFamilysInstructions(String hex, String emulatorClass, String what) {
         Emulator e = find(hex);
 
@@ -79,12 +82,10 @@ class EmulatorTableTest {
         "48 8b 03", // mov rax, [rbx]
         "48 89 d8", // mov rax, rbx
         "8e d8", // mov ds, ax
-        "cd 21", // int 0x21
         "cc", // int3
         "90", // nop
         "0f 0b", // ud2
-        "0f 01 d0", // xgetbv: runs natively
-        "0f 07"}) // sysret: not emulated yet
+        "0f 01 d0"}) // xgetbv: runs natively
     void findsNothingForInstructionsUhvDoesNotEmulate(String hex) {
         assertNull(find(hex));
     }
@@ -106,7 +107,7 @@ class EmulatorTableTest {
     void onlyMovIsSharedBetweenFamilies() {
         List<Emulator> all = List.of(new ControlRegisterEmulator(), new DebugRegisterEmulator(), new MsrEmulator(),
                 new CpuidEmulator(), new PortIoEmulator(), new DescriptorTableEmulator(), new SystemEmulator(),
-                new TimeStampEmulator(), new SystemCallEmulator());
+                new TimeStampEmulator(), new SystemCallEmulator(null));
         Map<Mnemonic, Integer> owners = new EnumMap<>(Mnemonic.class);
         for (Emulator e : all) {
             for (Mnemonic m : e.mnemonics()) {

@@ -60,9 +60,13 @@ final class TestMachine {
     }
 
     TestMachine(boolean ignoreMsrs, long hostXcr0) {
+        this(ignoreMsrs, hostXcr0, TestMachine::host);
+    }
+
+    private TestMachine(boolean ignoreMsrs, long hostXcr0, HostCpuid host) {
         ControlRegisters cr = new ControlRegisters(CR0, CR4, PHYSICAL_ADDRESS_BITS);
         MsrFile msrs = new MsrFile(regs, () -> hostTsc, EFER, PHYSICAL_ADDRESS_BITS);
-        cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(TestMachine::host), hostXcr0);
+        cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(host), hostXcr0);
         ports.register(DEVICE_PORT, DEVICE_PORTS, device);
         machine = new Machine(cpu, memory, ports, ignoreMsrs, hostXcr0);
         regs.setRip(RIP);
@@ -81,6 +85,12 @@ final class TestMachine {
             case 0x8000_0000 -> new CpuidResult(0x8000_0008, 0, 0, 0);
             default -> CpuidResult.ZERO;
         };
+    }
+
+    /** The same machine on an "AuthenticAMD" host. */
+    static TestMachine amd() {
+        return new TestMachine(false, HOST_XCR0, (leaf, subleaf) -> leaf == 0
+                ? new CpuidResult(0xd, 0x68747541, 0x444d4163, 0x69746e65) : host(leaf, subleaf));
     }
 
     static HostCpuid fixedHost() {

@@ -113,16 +113,17 @@ class GuestsTest {
     }
 
     @Test
-    void reservedCr4BitIsAGuestCrash() {
+    void reservedCr4BitIsAnUnhandledGp() {
         GuestRun run = InProcess.run(dir, "cr-reserved.elf");
         assertEquals(4, run.status(), "exit status");
         assertLines(run.serial(), "writing reserved CR4 bit");
         StateDump d = run.dump();
-        assertEquals("guest crash", d.exitReason());
+        assertEquals("unhandled guest exception #GP", d.exitReason());
         assertTrue(d.detail().contains("#GP"), d.detail());
         assertTrue(d.detail().toLowerCase().contains("cr4"), d.detail());
         assertEquals(0, hex(d.controlRegisters().get("cr4")) >>> 63, "the reserved bit was not written");
-        assertTrue(summaryText(run.summary(), d).startsWith("guest crash: "), run.summary());
+        assertTrue(summaryText(run.summary(), d).startsWith("unhandled guest exception #GP: "), run.summary());
+        assertEquals("#GP", d.exceptions().get(d.exceptions().size() - 1).vector(), "the last exception");
     }
 
     @Test
@@ -170,11 +171,11 @@ class GuestsTest {
     }
 
     @Test
-    void unknownMsrIsAGuestCrash() {
+    void unknownMsrIsAnUnhandledGp() {
         GuestRun run = InProcess.run(dir, "msr-unknown.elf");
         assertEquals(4, run.status(), "exit status");
         assertLines(run.serial(), "reading msr 0xdeadbeef");
-        assertEquals("guest crash", run.dump().exitReason());
+        assertEquals("unhandled guest exception #GP", run.dump().exitReason());
         assertTrue(run.dump().detail().contains("rdmsr 0xdeadbeef"), run.dump().detail());
         assertTrue(summaryText(run.summary(), run.dump()).contains("rdmsr 0xdeadbeef"), run.summary());
     }
@@ -245,25 +246,27 @@ class GuestsTest {
     }
 
     @Test
-    void ud2IsUnhandled() {
+    void ud2IsAnUnhandledUd() {
         GuestRun run = InProcess.run(dir, "ud2.elf");
-        assertEquals(6, run.status(), "exit status");
+        assertEquals(4, run.status(), "exit status");
         assertLines(run.serial(), "before ud2");
         StateDump d = run.dump();
-        assertEquals("unhandled instruction", d.exitReason());
+        assertEquals("unhandled guest exception #UD", d.exitReason());
         // ud2 sits at 0x100014 in ud2.elf (objdump -d).
         assertTrue(d.detail().contains("ud2") && d.detail().contains("0x100014"), d.detail());
         assertHex(0x100014, d.registers().get("rip"), "rip at the ud2");
-        assertTrue(summaryText(run.summary(), d).startsWith("unhandled instruction: "), run.summary());
+        assertTrue(summaryText(run.summary(), d).startsWith("unhandled guest exception #UD: "), run.summary());
+        assertEquals(16, d.code().ripOffset(), "code bytes start 16 bytes before rip");
+        assertTrue(d.code().bytes().contains("0f 0b"), d.code().bytes());
     }
 
     @Test
-    void badOpcodeIsUnhandled() {
+    void badOpcodeIsAnUnhandledUd() {
         GuestRun run = InProcess.run(dir, "badop.elf");
-        assertEquals(6, run.status(), "exit status");
+        assertEquals(4, run.status(), "exit status");
         assertLines(run.serial(), "before bad bytes");
         StateDump d = run.dump();
-        assertEquals("unhandled instruction", d.exitReason());
+        assertEquals("unhandled guest exception #UD", d.exitReason());
         assertTrue(d.detail().contains("0x100014: 06 "), d.detail());
         assertHex(0x100014, d.registers().get("rip"), "rip at the bad byte");
     }
@@ -326,10 +329,13 @@ class GuestsTest {
         GuestRun run = InProcess.run(dir, "int3.elf");
         assertEquals(4, run.status());
         assertLines(run.serial(), "before int3");
-        assertEquals("guest crash", run.dump().exitReason());
-        assertTrue(run.dump().detail().startsWith("guest #BP: `int3` at 0x"), run.dump().detail());
-        long at = Long.decode(run.dump().detail().replaceAll(".* at (0x[0-9a-f]+).*", "$1"));
-        assertEquals(at + 1, Long.decode(run.dump().registers().get("rip")), "rip is past the int3 (a trap)");
+        assertEquals("unhandled guest exception #BP", run.dump().exitReason());
+        assertTrue(run.dump().detail().startsWith("#BP at 0x"), run.dump().detail());
+        assertTrue(run.dump().detail().contains("int3"), run.dump().detail());
+        long next = Long.decode(run.dump().detail().replaceAll("#BP at (0x[0-9a-f]+).*", "$1"));
+        assertEquals(next, Long.decode(run.dump().registers().get("rip")), "rip is past the int3 (a trap)");
+        assertEquals(0xcc, hex(run.dump().code().bytes().split(" ")[run.dump().code().ripOffset() - 1]),
+                "the byte before rip is the int3");
     }
 
     @Test
