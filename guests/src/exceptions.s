@@ -1,11 +1,11 @@
-# exceptions: a ring-0 kernel with its own GDT, TSS and IDT (lib/kernel.s) takes 14 exceptions and
+# exceptions: a ring-0 kernel with its own GDT, TSS and IDT (lib/kernel.s) takes 15 exceptions and
 # interrupts through its IDT and checks each frame (SDM vol. 3A 6.12, 6.14): vector, error code,
 # CR2 for #PF, the saved RIP (the faulting instruction for a fault, the next one for a trap), CS,
 # SS and RSP as they were, RFLAGS.RF set for a fault and clear for a trap, and where the CPU put
 # the frame: below the interrupted RSP aligned down to 16 (no stack switch at CPL0), or below the
 # IST1 stack top for #BP. Each test prints its name, the handler prints `vector=`, `error=` (and
 # `cr2=` for #PF) and resumes at the test's resume label; the test then checks that exactly one
-# exception came. Ends with `delivered=0x0e`, `exceptions done` and FINISH.
+# exception came. Ends with `delivered=0x0f`, `exceptions done` and FINISH.
     .include "uhv.inc"
     .include "kernel.inc"
 
@@ -17,7 +17,7 @@
 .set TRAP, RFLAGS_FIXED
 .set TRAP_TF, RFLAGS_FIXED | RFLAGS_TF
 
-.set N_TESTS, 14
+.set N_TESTS, 15
 
 # ARM "name", vector, error, at, flags, resume[, ist, pushed, cr2]: prints the test's name and
 # sets what the handler expects of the next exception: the frame's RIP is `at`, its RFLAGS masked
@@ -189,6 +189,17 @@ int40_after:
 int80_after:
     CAUGHT
     add $8, %rsp
+
+    # A gate of the right type with P = 0: #NP(0x50 * 8 + 2) (IDT bit; EXT = 0 for int n), a
+    # fault at the int (SDM vol. 2A INT n, IA-32e mode). Gate 0x50 is made present again after.
+    andb $0x7f, idt + 0x50 * 16 + 5(%rip)
+    ARM "#NP: int 0x50 through a not-present gate", 11, (0x50*8+2), np_int50, FAULT, np_resume
+    .globl np_int50
+np_int50:
+    int $0x50
+np_resume:
+    CAUGHT
+    orb $0x80, idt + 0x50 * 16 + 5(%rip)
 
     mov delivered(%rip), %rax
     PUT_HEX 8, "delivered=", %rax
