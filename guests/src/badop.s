@@ -1,5 +1,6 @@
-# badop: one line, then 0x06 (push es), an opcode that is invalid in 64-bit mode (#UD). Nothing
-# after the first line may appear.
+# badop: one line, then 0x06 (push es), an opcode that is invalid in 64-bit mode: #UD. With no IDT
+# uhv ends the run (`unhandled guest exception #UD`, status 4, rip at the 0x06); nothing after the
+# first line may appear.
     .include "uhv.inc"
 
     GUEST_ENTRY

@@ -1,5 +1,5 @@
-# int3: a breakpoint with no IDT to take it. uhv reports a guest #BP at the int3's own address
-# (the trap leaves rip after it) and ends the run; nothing after it runs.
+# int3: a breakpoint with no IDT to take it: uhv ends the run (`unhandled guest exception #BP`,
+# status 4). #BP is a trap, so rip is left after the int3; nothing after it runs.
     .include "uhv.inc"
 
     GUEST_ENTRY

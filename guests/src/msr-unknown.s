@@ -1,5 +1,6 @@
-# msr-unknown: reads and writes an MSR no CPU has. uhv raises #GP (ending the run after the first
-# line) unless it runs with --ignore-msrs, where the read gives 0 and the write is dropped.
+# msr-unknown: reads and writes an MSR no CPU has. The rdmsr raises #GP(0), which with no IDT ends
+# the run after the first line (`unhandled guest exception #GP`, status 4, rip at the rdmsr),
+# unless uhv runs with --ignore-msrs, where the read gives 0 and the write is dropped.
     .include "uhv.inc"
 
 .set MSR_BOGUS, 0xdeadbeef

@@ -1,5 +1,6 @@
-# ud2: one line, then the architecturally undefined instruction. With no IDT uhv ends the run
-# with #UD; nothing after the first line may appear.
+# ud2: one line, then the architecturally undefined instruction: #UD. With no IDT uhv ends the run
+# (`unhandled guest exception #UD`, status 4, rip at the ud2); nothing after the first line may
+# appear.
     .include "uhv.inc"
 
     GUEST_ENTRY

@@ -1,0 +1,184 @@
+# The kernel tables that exceptions.s and rings.s share: a GDT with kernel and user segments and a
+# 64-bit TSS, the TSS (RSP0, IST1), an IDT of 256 interrupt gates, one stub per vector and the
+# common entry that calls the guest's `exception_handler`. Constants and the frame: kernel.inc.
+    .include "uhv.inc"
+    .include "kernel.inc"
+
+.set TSS_AVAILABLE_64, 0x89     # descriptor access byte: present, DPL 0, type 9
+.set GATE_INTR_DPL0, 0x8e       # gate type/attribute byte: present, DPL 0, 64-bit interrupt gate
+.set GATE_INTR_DPL3, 0xee       # the same with DPL 3
+.set STUB_SIZE, 16              # each stub starts 16 bytes after the one before it
+
+    .text
+
+# kernel_init: loads the GDT (then CS with a far return, DS, ES and SS), the TSS (ltr) and the
+# IDT. Call it at CPL0. Preserves every general-purpose register.
+    .globl kernel_init
+kernel_init:
+    push %rax
+    push %rcx
+    push %rsi
+    push %rdi
+
+    # The TSS descriptor: its base is known at link time only, split over four fields.
+    lea tss(%rip), %rax
+    lea gdt + TSS_SEL(%rip), %rdi
+    movw $(TSS_SIZE - 1), (%rdi)        # limit 15:0
+    mov %ax, 2(%rdi)                    # base 15:0
+    shr $16, %rax
+    mov %al, 4(%rdi)                    # base 23:16
+    movb $TSS_AVAILABLE_64, 5(%rdi)
+    movb $0, 6(%rdi)                    # limit 19:16, flags: byte granular
+    mov %ah, 7(%rdi)                    # base 31:24
+    shr $16, %rax
+    mov %eax, 8(%rdi)                   # base 63:32
+    movl $0, 12(%rdi)
+
+    # The TSS: RSP0 for a change to CPL0, IST1, and no I/O permission bitmap (its offset is the
+    # TSS limit + 1), so port I/O at CPL3 with IOPL 0 raises #GP.
+    lea kernel_stack_top(%rip), %rax
+    mov %rax, tss + TSS_RSP0(%rip)
+    lea ist1_stack_top(%rip), %rax
+    mov %rax, tss + TSS_IST1(%rip)
+    movw $TSS_SIZE, tss + TSS_IOPB(%rip)
+
+    # The IDT: gate i points at stub i.
+    lea idt(%rip), %rdi
+    lea isr_stubs(%rip), %rsi
+    xor %ecx, %ecx
+1:  mov %rsi, %rax
+    mov %ax, (%rdi)                     # offset 15:0
+    movw $KERNEL_CS, 2(%rdi)            # segment selector
+    movb $0, 4(%rdi)                    # IST
+    movb $GATE_INTR_DPL0, 5(%rdi)
+    shr $16, %rax
+    mov %ax, 6(%rdi)                    # offset 31:16
+    shr $16, %rax
+    mov %eax, 8(%rdi)                   # offset 63:32
+    movl $0, 12(%rdi)                   # reserved
+    add $STUB_SIZE, %rsi
+    add $16, %rdi
+    inc %ecx
+    cmp $256, %ecx
+    jb 1b
+    movb $GATE_INTR_DPL3, idt + 3 * 16 + 5(%rip)
+    movb $GATE_INTR_DPL3, idt + 4 * 16 + 5(%rip)
+    movb $1, idt + IST_VECTOR_A * 16 + 4(%rip)
+    movb $1, idt + IST_VECTOR_B * 16 + 4(%rip)
+
+    lgdt gdtr(%rip)
+    # Reload CS through a far return to KERNEL_CS, then the data segments.
+    pushq $KERNEL_CS
+    lea 2f(%rip), %rax
+    push %rax
+    lretq
+2:  mov $KERNEL_DS, %eax
+    mov %ax, %ds
+    mov %ax, %es
+    mov %ax, %ss
+    mov $TSS_SEL, %eax
+    ltr %ax
+    lidt idtr(%rip)
+
+    pop %rdi
+    pop %rsi
+    pop %rcx
+    pop %rax
+    ret
+
+# The common entry: the stub has pushed the error code (or 0) and the vector.
+isr_common:
+    push %rax
+    push %rbx
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %rbp
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    cld
+    mov %rsp, %rdi
+    call exception_handler
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rbp
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    pop %rbx
+    pop %rax
+    add $16, %rsp                       # vector and error code
+    iretq
+
+# One 16-byte stub per vector: a 0 in place of the error code where the CPU pushes none, then the
+# vector. The CPU pushes an error code for #DF (8), #TS (10), #NP (11), #SS (12), #GP (13),
+# #PF (14), #AC (17), #CP (21), #VC (29) and #SX (30) (SDM vol. 3A table 6-1; `int n` never does).
+    .balign STUB_SIZE
+    .globl isr_stubs
+isr_stubs:
+    .set vector, 0
+    .rept 256
+    .balign STUB_SIZE
+    .if (vector == 8) || ((vector >= 10) && (vector <= 14)) || (vector == 17) || (vector == 21) || (vector == 29) || (vector == 30)
+    .else
+    pushq $0
+    .endif
+    pushq $vector
+    jmp isr_common
+    .set vector, vector + 1
+    .endr
+    .globl isr_stubs_end
+isr_stubs_end:
+
+    .data
+    .balign 16
+    .globl gdt
+gdt:
+    .quad 0                             # null
+    .quad 0x00af9a000000ffff            # 0x08: 64-bit code, DPL 0
+    .quad 0x00cf92000000ffff            # 0x10: data, DPL 0
+    .quad 0x00cffa000000ffff            # 0x18: 32-bit code, DPL 3
+    .quad 0x00cff2000000ffff            # 0x20: data, DPL 3
+    .quad 0x00affa000000ffff            # 0x28: 64-bit code, DPL 3
+    .quad 0, 0                          # 0x30: 64-bit TSS, 16 bytes, filled in by kernel_init
+gdt_end:
+    .balign 4
+    .word 0                             # limit at an address MOD 4 = 2, base 4-aligned (SDM 3A 3.5.1)
+gdtr:
+    .word gdt_end - gdt - 1
+    .quad gdt
+    .balign 4
+    .word 0
+idtr:
+    .word 256 * 16 - 1
+    .quad idt
+    .balign 16
+    .globl tss
+tss:
+    .fill TSS_SIZE, 1, 0
+    .balign 4096
+    .globl idt
+idt:
+    .fill 256 * 16, 1, 0
+# Stacks (16-byte aligned tops): RSP0 for a change to CPL0, IST1 for vectors 3 and 8.
+    .globl kernel_stack, kernel_stack_top, ist1_stack, ist1_stack_top
+kernel_stack:
+    .fill 4096, 1, 0
+kernel_stack_top:
+ist1_stack:
+    .fill 4096, 1, 0
+ist1_stack_top:
