@@ -3,6 +3,8 @@ package dev.uhv.it;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,6 +24,43 @@ public final class Guests {
         } catch (IOException e) {
             throw new UncheckedIOException(resource, e);
         }
+    }
+
+    /**
+     * The value of a symbol in an ELF64 guest's .symtab (guests/README.md names the labels tests may
+     * use), so tests follow the code when it moves.
+     */
+    public static long symbol(String file, String name) {
+        ByteBuffer elf = ByteBuffer.wrap(bytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        long shoff = elf.getLong(0x28);
+        int shentsize = Short.toUnsignedInt(elf.getShort(0x3a));
+        int shnum = Short.toUnsignedInt(elf.getShort(0x3c));
+        for (int i = 0; i < shnum; i++) {
+            int sh = (int) shoff + i * shentsize;
+            if (elf.getInt(sh + 4) != SHT_SYMTAB) {
+                continue;
+            }
+            int symbols = (int) elf.getLong(sh + 0x18);
+            int count = (int) (elf.getLong(sh + 0x20) / SYMBOL_SIZE);
+            int strtab = (int) elf.getLong((int) shoff + elf.getInt(sh + 0x28) * shentsize + 0x18);
+            for (int j = 0; j < count; j++) {
+                int sym = symbols + j * SYMBOL_SIZE;
+                if (name.equals(cString(elf, strtab + elf.getInt(sym)))) {
+                    return elf.getLong(sym + 8);
+                }
+            }
+        }
+        throw new IllegalArgumentException(file + " has no symbol " + name);
+    }
+
+    private static final int SHT_SYMTAB = 2, SYMBOL_SIZE = 24;
+
+    private static String cString(ByteBuffer b, int at) {
+        StringBuilder s = new StringBuilder();
+        for (int i = at; b.get(i) != 0; i++) {
+            s.append((char) b.get(i));
+        }
+        return s.toString();
     }
 
     /** Copies guests/FILE into dir and returns the copy. */
