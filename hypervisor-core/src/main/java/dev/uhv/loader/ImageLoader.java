@@ -21,7 +21,7 @@ public final class ImageLoader {
         ImageFormat chosen = format != null ? format : ImageFormat.detect(image);
         return switch (chosen) {
             case RAW -> RawImageLoader.load(image, ram, loadAddress, entry != null ? entry : loadAddress);
-            case ELF -> entry != null ? Elf64Loader.load(image, ram, entry) : Elf64Loader.load(image, ram);
+            case ELF -> entry != null ? ElfLoader.load(image, ram, entry) : ElfLoader.load(image, ram);
         };
     }
 }

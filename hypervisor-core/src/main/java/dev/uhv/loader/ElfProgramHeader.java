@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** One ELF64 program header (gABI "Program Header"), fields as stored: unsigned, unchecked. */
-record Elf64ProgramHeader(int index, int type, long offset, long virtualAddress, long physicalAddress,
+record ElfProgramHeader(int index, int type, long offset, long virtualAddress, long physicalAddress,
                           long fileSize, long memorySize) {
 
     static final int SIZE = 56;
@@ -18,9 +18,9 @@ record Elf64ProgramHeader(int index, int type, long offset, long virtualAddress,
     private static final int P_MEMSZ = 40;
 
     /** Reads program header index at fileOffset; the caller has checked it lies in the image. */
-    static Elf64ProgramHeader read(byte[] image, long fileOffset, int index) {
+    static ElfProgramHeader read(byte[] image, long fileOffset, int index) {
         ByteBuffer b = ByteBuffer.wrap(image, (int) fileOffset, SIZE).slice().order(ByteOrder.LITTLE_ENDIAN);
-        return new Elf64ProgramHeader(index, b.getInt(P_TYPE), b.getLong(P_OFFSET), b.getLong(P_VADDR),
+        return new ElfProgramHeader(index, b.getInt(P_TYPE), b.getLong(P_OFFSET), b.getLong(P_VADDR),
                 b.getLong(P_PADDR), b.getLong(P_FILESZ), b.getLong(P_MEMSZ));
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
  * The fields of a validated ELF64 header that loading needs. Offsets and constants are from the
  * ELF gABI ("ELF Header") and the x86-64 psABI (EM_X86_64).
  */
-record Elf64Header(int type, long entry, long programHeaderOffset, int programHeaderSize,
+record ElfHeader(int type, long entry, long programHeaderOffset, int programHeaderSize,
                    int programHeaderCount) {
 
     static final int SIZE = 64;
@@ -35,7 +35,7 @@ record Elf64Header(int type, long entry, long programHeaderOffset, int programHe
             40, "ARM", 183, "AArch64", 243, "RISC-V", 258, "LoongArch");
 
     /** Checks the header field by field, in the order a user would fix things. */
-    static Elf64Header parse(byte[] image) throws ImageLoadException {
+    static ElfHeader parse(byte[] image) throws ImageLoadException {
         checkIdent(image);
         if (image.length < SIZE) {
             throw truncated(image.length, SIZE, "an ELF64 header");
@@ -59,7 +59,7 @@ record Elf64Header(int type, long entry, long programHeaderOffset, int programHe
         if (headerSize < SIZE) {
             throw badHeader("e_ehsize is " + headerSize + ", smaller than an ELF64 header (64)");
         }
-        return new Elf64Header(type, b.getLong(E_ENTRY), b.getLong(E_PHOFF), u16(b, E_PHENTSIZE),
+        return new ElfHeader(type, b.getLong(E_ENTRY), b.getLong(E_PHOFF), u16(b, E_PHENTSIZE),
                 u16(b, E_PHNUM)).checkProgramHeaderTable(image.length);
     }
 
@@ -96,7 +96,7 @@ record Elf64Header(int type, long entry, long programHeaderOffset, int programHe
     }
 
     /** The program header table must lie inside the file; every size is checked before use. */
-    private Elf64Header checkProgramHeaderTable(long fileSize) throws ImageLoadException {
+    private ElfHeader checkProgramHeaderTable(long fileSize) throws ImageLoadException {
         if (programHeaderCount == PN_XNUM) {
             throw badHeader("e_phnum is PN_XNUM (0xffff, extended numbering), which uhv does not support");
         }
@@ -104,9 +104,9 @@ record Elf64Header(int type, long entry, long programHeaderOffset, int programHe
             throw new ImageLoadException(Reason.NO_LOADABLE_SEGMENTS,
                     "this ELF has no program headers (e_phnum 0), so nothing to load: link it as an executable");
         }
-        if (programHeaderSize < Elf64ProgramHeader.SIZE) {
+        if (programHeaderSize < ElfProgramHeader.SIZE) {
             throw badHeader("e_phentsize is " + programHeaderSize + ", smaller than an ELF64 program header ("
-                    + Elf64ProgramHeader.SIZE + ")");
+                    + ElfProgramHeader.SIZE + ")");
         }
         long tableSize = (long) programHeaderCount * programHeaderSize;
         if (!FileRange.within(programHeaderOffset, tableSize, fileSize)) {

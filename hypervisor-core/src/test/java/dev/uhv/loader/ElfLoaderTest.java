@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class Elf64LoaderTest {
+class ElfLoaderTest {
     private static final int RAM_SIZE = 0x40_0000;
     private static final byte[] TEXT = {(byte) 0xb8, 0x2a, 0, 0, 0, (byte) 0xf4};
     private static final byte[] DATA = {1, 2, 3, 4};
@@ -24,7 +24,7 @@ class Elf64LoaderTest {
     }
 
     private LoadResult load(byte[] image) throws ImageLoadException {
-        return Elf64Loader.load(image, ram);
+        return ElfLoader.load(image, ram);
     }
 
     private String refused(Reason reason, byte[] image) {
