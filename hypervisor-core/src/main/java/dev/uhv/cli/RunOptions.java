@@ -21,8 +21,9 @@ final class RunOptions {
             description = "Guest RAM, a multiple of 4K, at most 1G (default: ${DEFAULT-VALUE}).")
     String mem;
 
-    @Option(names = "--format", paramLabel = "raw|elf",
-            description = "Image format (default: by magic: ELF if it starts with \\x7fELF, else raw).")
+    @Option(names = "--format", paramLabel = "raw|elf|elf32|elf64",
+            description = "Image format; elf takes either class, elf32 (i386, started in 32-bit protected mode) or "
+                    + "elf64 (x86-64) only that one (default: by magic: ELF if it starts with \\x7fELF, else raw).")
     String format;
 
     @Option(names = "--load-addr", paramLabel = "ADDR", defaultValue = "0x100000",
@@ -77,7 +78,9 @@ final class RunOptions {
             fmt = switch (format) {
                 case "raw" -> ImageFormat.RAW;
                 case "elf" -> ImageFormat.ELF;
-                default -> throw new UserError("--format " + format + ": expected raw or elf");
+                case "elf32" -> ImageFormat.ELF32;
+                case "elf64" -> ImageFormat.ELF64;
+                default -> throw new UserError("--format " + format + ": expected raw, elf, elf32 or elf64");
             };
         }
         long load = address("--load-addr", loadAddr);

@@ -10,7 +10,7 @@ import java.time.Duration;
  *
  * @param image        the kernel image's bytes
  * @param imageName    the name to show in messages
- * @param format       RAW or ELF, or null to detect by magic
+ * @param format       RAW, ELF (either class), ELF32 or ELF64, or null to detect RAW or ELF by magic
  * @param loadAddress  where a raw image goes
  * @param entry        entry point override, or null (raw: the load address; ELF: e_entry)
  * @param memSize      guest RAM in bytes, a multiple of 4 KiB

@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Loads an x86-64 ELF64 executable the way a boot loader (or QEMU's -kernel) does: each PT_LOAD
- * segment goes to its physical address p_paddr, p_filesz bytes from the file and zeros up to
- * p_memsz. ET_DYN images are not relocated: they too load at their p_paddr. The whole image is
- * validated before anything is written, so a refused image leaves guest RAM untouched.
+ * Loads an x86-64 ELF64 or i386 ELF32 executable the way a boot loader (or QEMU's -kernel) does:
+ * each PT_LOAD segment goes to its physical address p_paddr, p_filesz bytes from the file and zeros
+ * up to p_memsz. ET_DYN images are not relocated: they too load at their p_paddr. Both classes go
+ * through the same checks; only the header layout differs. The whole image is validated before
+ * anything is written, so a refused image leaves guest RAM untouched.
  */
 public final class ElfLoader {
 
@@ -24,19 +25,20 @@ public final class ElfLoader {
     private ElfLoader() {
     }
 
-    /** Loads the image and starts the guest at e_entry. */
+    /** Loads an image of either class and starts the guest at e_entry. */
     public static LoadResult load(byte[] image, GuestMemory ram) throws ImageLoadException {
-        return load(image, ram, OptionalLong.empty());
+        return load(image, ram, ImageFormat.ELF, OptionalLong.empty());
     }
 
-    /** Loads the image and starts the guest at entry (the user's --entry) instead of e_entry. */
-    public static LoadResult load(byte[] image, GuestMemory ram, long entry) throws ImageLoadException {
-        return load(image, ram, OptionalLong.of(entry));
-    }
-
-    private static LoadResult load(byte[] image, GuestMemory ram, OptionalLong entryOverride)
+    /**
+     * Loads the image and starts the guest at entryOverride (the user's --entry) if present, else at
+     * e_entry.
+     *
+     * @param requested ELF for either class; ELF32 or ELF64 refuses an image of the other class
+     */
+    public static LoadResult load(byte[] image, GuestMemory ram, ImageFormat requested, OptionalLong entryOverride)
             throws ImageLoadException {
-        ElfHeader header = ElfHeader.parse(image);
+        ElfHeader header = ElfHeader.parse(image, requested);
         List<ElfProgramHeader> segments = loadableSegments(image, header, ram);
         long entry;
         if (entryOverride.isPresent()) {
@@ -49,7 +51,7 @@ public final class ElfLoader {
             entry = header.entry();
             checkEntry(entry, segments, ram);
         }
-        return copy(image, ram, segments, entry);
+        return copy(image, ram, header.elfClass(), segments, entry);
     }
 
     /** The PT_LOAD segments with something in memory, each checked against the file and RAM. */
@@ -57,7 +59,7 @@ public final class ElfLoader {
             throws ImageLoadException {
         List<ElfProgramHeader> loads = new ArrayList<>();
         for (int i = 0; i < header.programHeaderCount(); i++) {
-            ElfProgramHeader ph = ElfProgramHeader.read(image, header.programHeaderAt(i), i);
+            ElfProgramHeader ph = ElfProgramHeader.read(image, header.programHeaderAt(i), i, header.elfClass());
             if (ph.type() == ElfProgramHeader.PT_LOAD && ph.memorySize() != 0) {
                 checkSegment(ph, image.length, ram);
                 loads.add(ph);
@@ -140,13 +142,14 @@ public final class ElfLoader {
                 hex(entry), ram(ram)));
     }
 
-    private static LoadResult copy(byte[] image, GuestMemory ram, List<ElfProgramHeader> segments, long entry) {
+    private static LoadResult copy(byte[] image, GuestMemory ram, ElfClass elfClass, List<ElfProgramHeader> segments,
+                                   long entry) {
         List<LoadedSegment> loaded = new ArrayList<>();
         for (ElfProgramHeader ph : segments) {
             ram.write(ph.physicalAddress(), image, (int) ph.offset(), (int) ph.fileSize());
             ram.fill(ph.physicalAddress() + ph.fileSize(), ph.memorySize() - ph.fileSize(), (byte) 0);
             loaded.add(new LoadedSegment(ph.physicalAddress(), ph.fileSize(), ph.memorySize()));
         }
-        return LoadResult.of(ImageFormat.ELF, entry, loaded);
+        return LoadResult.of(elfClass.format, entry, loaded);
     }
 }
