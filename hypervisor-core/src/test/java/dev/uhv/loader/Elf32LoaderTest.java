@@ -4,6 +4,7 @@ import static dev.uhv.loader.LoaderAssertions.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uhv.it.Guests;
 import dev.uhv.loader.ElfBuilder.Segment;
 import dev.uhv.loader.ImageLoadException.Reason;
 import dev.uhv.memory.GuestMemory;
@@ -64,6 +65,20 @@ class Elf32LoaderTest {
         assertEquals(0, ram.readU8(0x5000));
         assertEquals(List.of(new LoadedSegment(0x9000, 1, 1)), result.segments());
         assertEquals(0x5000, result.entry());
+    }
+
+    /** The parser against what binutils writes: the vkern32 guest, linked by ld -m elf_i386. */
+    @Test
+    void loadsTheVkern32GuestAsLdLinkedIt() throws Exception {
+        LoadResult result = ElfLoader.load(Guests.bytes("vkern32.elf"), ram);
+
+        assertTrue(result.is32Bit());
+        assertEquals(0x100000, result.entry());
+        assertEquals(0xfc, ram.readU8(0x100000), "start32.s begins with cld");
+        LoadedSegment data = result.segments().get(1);
+        assertEquals(0x101000, data.physicalAddress());
+        assertEquals(0, data.fileSize(), "all .bss");
+        assertTrue(data.memorySize() > 5000, "the 5000-character line is in .bss");
     }
 
     @Test
