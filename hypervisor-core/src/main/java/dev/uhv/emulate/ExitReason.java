@@ -9,6 +9,8 @@ public enum ExitReason {
     DEBUG_EXIT("debug exit", -1),
     /** hlt: nothing can wake the virtual CPU. */
     HALTED("halted", 0),
+    /** The guest's vkern exit call (--personality vkern). */
+    GUEST_EXIT("guest exit", 0),
     /** A guest exception with nowhere to go (no IDT delivery yet), or the guest process died. */
     GUEST_CRASH("guest crash", 4),
     /** A faulting instruction uhv does not emulate, or bytes that are no instruction. */

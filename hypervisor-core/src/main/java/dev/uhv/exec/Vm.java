@@ -12,6 +12,8 @@ import dev.uhv.emulate.ExitReason;
 import dev.uhv.emulate.InstructionFamily;
 import dev.uhv.emulate.Machine;
 import dev.uhv.emulate.Outcome;
+import dev.uhv.emulate.Personality;
+import dev.uhv.emulate.VkernPersonality;
 import dev.uhv.io.DebugCon;
 import dev.uhv.io.IrqLine;
 import dev.uhv.io.IsaDebugExit;
@@ -55,6 +57,8 @@ public final class Vm implements AutoCloseable {
     private final IsaDebugExit debugExit;
     private final VirtualCpu cpu;
     private final Machine machine;
+    /** The vkern system call ABI, with --personality vkern only. */
+    private final VkernPersonality vkern;
     private final PtraceTransport transport = new PtraceTransport();
     private volatile ExitReason stopRequest;
     private volatile String stopDetail;
@@ -83,6 +87,7 @@ public final class Vm implements AutoCloseable {
         cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(new NativeHostCpuid()), host.xcr0());
         machine = new Machine(cpu, ram.memory(), ports, config.ignoreMsrs(), host.xcr0());
         machine.setLowestMapped(mapStart);
+        vkern = config.personality() == Personality.VKERN ? new VkernPersonality(config.serial()) : null;
     }
 
     /**
@@ -108,6 +113,14 @@ public final class Vm implements AutoCloseable {
 
     public VirtualCpu cpu() {
         return cpu;
+    }
+
+    /**
+     * The vkern system call ABI that serves the guest's system calls (printing to COM1's output) when
+     * the run has --personality vkern; null with the default personality.
+     */
+    public VkernPersonality vkern() {
+        return vkern;
     }
 
     /** Runs the guest to its end on a new vCPU thread and returns how it ended. */

@@ -1,5 +1,6 @@
 package dev.uhv.exec;
 
+import dev.uhv.emulate.Personality;
 import dev.uhv.loader.ImageFormat;
 
 import java.io.OutputStream;
@@ -23,10 +24,12 @@ import java.time.Duration;
  * @param maxTraps     trap limit, or 0 for none
  * @param trapRdtsc    make rdtsc/rdtscp fault so they see the guest's TSC offset (costly on hosts
  *                     where CR4 writes are slow: the kernel toggles CR4.TSD on every switch)
+ * @param personality  which system call ABI the guest's syscall / int 0x80 reaches
  */
 public record VmConfig(byte[] image, String imageName, ImageFormat format, long loadAddress, Long entry,
                        long memSize, Long stackPointer, int cpu, OutputStream serial, OutputStream debugcon,
-                       boolean ignoreMsrs, Duration timeout, long maxTraps, boolean trapRdtsc) {
+                       boolean ignoreMsrs, Duration timeout, long maxTraps, boolean trapRdtsc,
+                       Personality personality) {
 
     public static final long DEFAULT_LOAD_ADDRESS = 0x100000;
     public static final long DEFAULT_MEM_SIZE = 64L << 20;

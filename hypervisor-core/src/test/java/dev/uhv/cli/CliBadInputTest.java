@@ -73,6 +73,8 @@ class CliBadInputTest {
                         "--serial"),
                 Arguments.of("--format bogus", List.of("run", elf, "--format", "coff"), "--format coff"),
                 Arguments.of("--rdtsc bogus", List.of("run", elf, "--rdtsc", "slow"), "--rdtsc slow"),
+                Arguments.of("--personality bogus", List.of("run", elf, "--personality", "linux"),
+                        "--personality linux: expected default or vkern"),
                 Arguments.of("--stack outside RAM", List.of("run", elf, "--stack", "0x8000000"), "--stack 0x8000000"),
                 Arguments.of("--timeout -1", List.of("run", elf, "--timeout", "-1"), "--timeout -1"),
                 Arguments.of("--timeout 0", List.of("run", elf, "--timeout", "0"), "--timeout 0"),
