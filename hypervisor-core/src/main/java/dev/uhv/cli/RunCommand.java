@@ -13,10 +13,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** `uhv run IMAGE`: boot a kernel image. */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Boot a 64-bit kernel image (raw flat binary or ELF64) in a traced child.",
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Boot a kernel image (raw flat binary, x86-64 ELF64 or i386 ELF32) in a traced child.",
         sortOptions = false)
 final class RunCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "The kernel image: a raw flat binary or an ELF64 file.")
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The kernel image: a raw flat binary, an ELF64 or an i386 ELF32 file.")
     Path image;
 
     @Mixin
@@ -42,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
             }
             byte[] bytes = Files.readAllBytes(image);
             if (bytes.length == 0) {
-                throw new UserError(image + ": the file is empty; give a kernel image (raw binary or ELF64)");
+                throw new UserError(image + ": the file is empty; give a kernel image (raw binary, ELF64 or ELF32)");
             }
             return bytes;
         } catch (NoSuchFileException e) {

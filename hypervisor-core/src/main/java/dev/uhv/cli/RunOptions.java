@@ -1,5 +1,6 @@
 package dev.uhv.cli;
 
+import dev.uhv.emulate.Personality;
 import dev.uhv.exec.VmConfig;
 import dev.uhv.linux.Sched;
 import dev.uhv.loader.ImageFormat;
@@ -21,8 +22,9 @@ final class RunOptions {
             description = "Guest RAM, a multiple of 4K, at most 1G (default: ${DEFAULT-VALUE}).")
     String mem;
 
-    @Option(names = "--format", paramLabel = "raw|elf",
-            description = "Image format (default: by magic: ELF if it starts with \\x7fELF, else raw).")
+    @Option(names = "--format", paramLabel = "raw|elf|elf32|elf64",
+            description = "Image format; elf takes either class, elf32 (i386, started in 32-bit protected mode) or "
+                    + "elf64 (x86-64) only that one (default: by magic: ELF if it starts with \\x7fELF, else raw).")
     String format;
 
     @Option(names = "--load-addr", paramLabel = "ADDR", defaultValue = "0x100000",
@@ -59,6 +61,11 @@ final class RunOptions {
                     + "the guest's IA32_TSC writes, at the cost of slower traps on hosts under nested virtualization.")
     String rdtsc;
 
+    @Option(names = "--personality", paramLabel = "default|vkern", defaultValue = "default",
+            description = "default: guest system calls work as on a CPU. vkern: uhv serves them itself (syscall or "
+                    + "int 0x80; rax 0 exits, 1 prints the string at rbx to the serial output).")
+    String personality;
+
     @Option(names = "--dump-state", paramLabel = "PATH|-",
             description = "Write the machine state at exit as JSON to PATH, or - for stdout.")
     String dumpState;
@@ -77,7 +84,9 @@ final class RunOptions {
             fmt = switch (format) {
                 case "raw" -> ImageFormat.RAW;
                 case "elf" -> ImageFormat.ELF;
-                default -> throw new UserError("--format " + format + ": expected raw or elf");
+                case "elf32" -> ImageFormat.ELF32;
+                case "elf64" -> ImageFormat.ELF64;
+                default -> throw new UserError("--format " + format + ": expected raw, elf, elf32 or elf64");
             };
         }
         long load = address("--load-addr", loadAddr);
@@ -105,11 +114,16 @@ final class RunOptions {
             case "trap" -> true;
             default -> throw new UserError("--rdtsc " + rdtsc + ": expected native or trap");
         };
+        Personality abi = switch (personality) {
+            case "default" -> Personality.DEFAULT;
+            case "vkern" -> Personality.VKERN;
+            default -> throw new UserError("--personality " + personality + ": expected default or vkern");
+        };
         checkDumpWritable();
         OutputStream serialOut = parse("--serial", serial, OutputSpec::parse).open("--serial");
         OutputStream debugconOut = parse("--debugcon", debugcon, OutputSpec::parse).open("--debugcon");
         return new VmConfig(image, imageName, fmt, load, entryAddr, memSize, rsp, pin, serialOut, debugconOut,
-                ignoreMsrs, limit, traps, trapRdtsc);
+                ignoreMsrs, limit, traps, trapRdtsc, abi);
     }
 
     /** --mem SIZE as guest RAM bytes (also for `uhv doctor`). */

@@ -155,6 +155,15 @@ public final class RegisterFile {
         buf.putLong(SS, selector);
     }
 
+    /**
+     * The host's DS and ES: a process starts with null ones, which 64-bit code ignores but a data
+     * access from compatibility mode turns into #GP, so 32-bit guests need a flat data selector there.
+     */
+    public void setDataSegments(int selector) {
+        buf.putLong(DS, selector);
+        buf.putLong(ES, selector);
+    }
+
     /** rdx:rax as one 64-bit value (rdmsr/wrmsr, xsetbv). */
     public long edxEax() {
         return (gpr(GPR_RDX) << 32) | (gpr(GPR_RAX) & 0xffff_ffffL);

@@ -10,10 +10,13 @@ import dev.uhv.cpu.VirtualCpu;
 import dev.uhv.decoder.Register;
 import dev.uhv.emulate.EmulatorTable;
 import dev.uhv.emulate.GuestDescriptors;
+import dev.uhv.emulate.SystemCallPersonality;
 import dev.uhv.emulate.ExitReason;
 import dev.uhv.emulate.InstructionFamily;
 import dev.uhv.emulate.Machine;
 import dev.uhv.emulate.Outcome;
+import dev.uhv.emulate.Personality;
+import dev.uhv.emulate.VkernPersonality;
 import dev.uhv.io.DebugCon;
 import dev.uhv.io.IrqLine;
 import dev.uhv.io.IsaDebugExit;
@@ -46,6 +49,8 @@ public final class Vm implements AutoCloseable {
     static final long INITIAL_CR0 = ControlRegisters.CR0_PE | ControlRegisters.CR0_MP | ControlRegisters.CR0_ET
             | ControlRegisters.CR0_NE | ControlRegisters.CR0_WP | ControlRegisters.CR0_PG;
     static final long INITIAL_EFER = MsrFile.EFER_LME | MsrFile.EFER_LMA | MsrFile.EFER_SCE | MsrFile.EFER_NXE;
+    /** An ELF32 image starts in 32-bit protected mode with paging off, as multiboot enters (EFER = 0). */
+    static final long INITIAL_CR0_32 = ControlRegisters.CR0_PE | ControlRegisters.CR0_ET;
 
     private final VmConfig config;
     private final HostFacts host;
@@ -58,6 +63,8 @@ public final class Vm implements AutoCloseable {
     private final IsaDebugExit debugExit;
     private final VirtualCpu cpu;
     private final Machine machine;
+    /** The vkern system call ABI, with --personality vkern only. */
+    private final VkernPersonality vkern;
     private final PtraceTransport transport = new PtraceTransport();
     private volatile ExitReason stopRequest;
     private volatile String stopDetail;
@@ -81,11 +88,15 @@ public final class Vm implements AutoCloseable {
         ports.register(DebugCon.PORT, 1, debugcon);
         ports.register(IsaDebugExit.PORT, IsaDebugExit.SIZE, debugExit);
         RegisterFile regs = transport.registers();
-        ControlRegisters cr = new ControlRegisters(INITIAL_CR0, host.initialCr4(), host.physicalAddressBits());
-        MsrFile msrs = new MsrFile(regs, HostCpu::rdtsc, INITIAL_EFER, host.physicalAddressBits());
+        boolean bits32 = loaded.is32Bit();
+        ControlRegisters cr = new ControlRegisters(bits32 ? INITIAL_CR0_32 : INITIAL_CR0, host.initialCr4(),
+                host.physicalAddressBits());
+        MsrFile msrs = new MsrFile(regs, HostCpu::rdtsc, bits32 ? 0 : INITIAL_EFER, host.physicalAddressBits());
         cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(new NativeHostCpuid()), host.xcr0());
+        cpu.setBootCodeBits(bits32 ? 32 : 64);
         machine = new Machine(cpu, ram.memory(), ports, config.ignoreMsrs(), host.xcr0());
         machine.setLowestMapped(mapStart);
+        vkern = config.personality() == Personality.VKERN ? new VkernPersonality(config.serial()) : null;
     }
 
     /**
@@ -153,7 +164,9 @@ public final class Vm implements AutoCloseable {
 
     private void runOnVcpuThread() {
         long start = 0;
-        TrapHandler handler = new TrapHandler(machine, EmulatorTable.standard());
+        SystemCallPersonality personality = vkern == null ? null
+                : (insn, m) -> vkern.serve(m, m.regs().rip(), m.cpu().codeBits() != 64);
+        TrapHandler handler = new TrapHandler(machine, EmulatorTable.standard(personality));
         Outcome.Stop end;
         long traps = 0;
         try {
@@ -240,6 +253,7 @@ public final class Vm implements AutoCloseable {
         r.setFsBase(0);
         r.setGsBase(0);
         r.setOrigRax(-1); // no system call to restart at the stop the child was in
+        r.setDataSegments(VirtualCpu.HOST_DATA);
         // CPL0 on uhv's boot GDT selectors (GuestDescriptors) until the guest loads its own.
         cpu.enterCode(GuestDescriptors.BOOT_CODE_SELECTOR, cpu.bootCodeBits(), 0);
         for (Register segment : new Register[] {Register.SS, Register.DS, Register.ES}) {

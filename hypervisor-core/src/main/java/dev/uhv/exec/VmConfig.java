@@ -1,5 +1,6 @@
 package dev.uhv.exec;
 
+import dev.uhv.emulate.Personality;
 import dev.uhv.loader.ImageFormat;
 
 import java.io.OutputStream;
@@ -10,7 +11,7 @@ import java.time.Duration;
  *
  * @param image        the kernel image's bytes
  * @param imageName    the name to show in messages
- * @param format       RAW or ELF, or null to detect by magic
+ * @param format       RAW, ELF (either class), ELF32 or ELF64, or null to detect RAW or ELF by magic
  * @param loadAddress  where a raw image goes
  * @param entry        entry point override, or null (raw: the load address; ELF: e_entry)
  * @param memSize      guest RAM in bytes, a multiple of 4 KiB
@@ -23,10 +24,12 @@ import java.time.Duration;
  * @param maxTraps     trap limit, or 0 for none
  * @param trapRdtsc    make rdtsc/rdtscp fault so they see the guest's TSC offset (costly on hosts
  *                     where CR4 writes are slow: the kernel toggles CR4.TSD on every switch)
+ * @param personality  which system call ABI the guest's syscall / int 0x80 reaches
  */
 public record VmConfig(byte[] image, String imageName, ImageFormat format, long loadAddress, Long entry,
                        long memSize, Long stackPointer, int cpu, OutputStream serial, OutputStream debugcon,
-                       boolean ignoreMsrs, Duration timeout, long maxTraps, boolean trapRdtsc) {
+                       boolean ignoreMsrs, Duration timeout, long maxTraps, boolean trapRdtsc,
+                       Personality personality) {
 
     public static final long DEFAULT_LOAD_ADDRESS = 0x100000;
     public static final long DEFAULT_MEM_SIZE = 64L << 20;

@@ -7,18 +7,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Guest console bytes going to a host stream, shared by the character devices. Flushes on '\n' so
- * interactive output appears line by line. A host I/O error is logged once and the stream is then
- * abandoned: the guest's output must never be able to stop uhv.
+ * Guest console bytes going to a host stream, shared by the character devices and the vkern print
+ * call. {@link #put} flushes on '\n' so interactive output appears line by line. A host I/O error
+ * is logged once and the stream is then abandoned: the guest's output must never be able to stop
+ * uhv.
  */
-final class ConsoleOutput {
+public final class ConsoleOutput {
     private static final Logger log = LoggerFactory.getLogger(ConsoleOutput.class);
 
     private final String deviceName;
     private final OutputStream out;
     private boolean broken;
 
-    ConsoleOutput(String deviceName, OutputStream out) {
+    /** deviceName names the writer in the one warning a broken stream gets. */
+    public ConsoleOutput(String deviceName, OutputStream out) {
         this.deviceName = deviceName;
         this.out = Objects.requireNonNull(out, "out");
     }
@@ -37,7 +39,19 @@ final class ConsoleOutput {
         }
     }
 
-    void flush() {
+    /** Writes len bytes of b as they are; the caller flushes. */
+    public void write(byte[] b, int off, int len) {
+        if (broken) {
+            return;
+        }
+        try {
+            out.write(b, off, len);
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    public void flush() {
         if (broken) {
             return;
         }

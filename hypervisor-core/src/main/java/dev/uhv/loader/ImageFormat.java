@@ -2,10 +2,17 @@ package dev.uhv.loader;
 
 /** How a guest image file is laid out, and so which loader reads it. */
 public enum ImageFormat {
-    /** A flat binary copied byte for byte at a load address chosen by the user. */
+    /** A flat binary copied byte for byte at a load address chosen by the user; it starts in 64-bit mode. */
     RAW,
-    /** An ELF executable whose program headers say where each segment goes. */
-    ELF;
+    /**
+     * An ELF executable of either class: the loader reads EI_CLASS. A request, never a result: what
+     * was loaded is ELF32 or ELF64.
+     */
+    ELF,
+    /** An i386 ELF32 executable: it starts in 32-bit protected mode. */
+    ELF32,
+    /** An x86-64 ELF64 executable: it starts in 64-bit mode. */
+    ELF64;
 
     /** ELF when the image starts with the ELF magic (gABI e_ident[EI_MAG0..3]), RAW otherwise. */
     public static ImageFormat detect(byte[] image) {

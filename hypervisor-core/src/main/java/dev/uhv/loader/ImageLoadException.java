@@ -13,9 +13,11 @@ public final class ImageLoadException extends Exception {
         /** The file ends inside the ELF header. */
         TRUNCATED,
         NOT_ELF,
-        NOT_64_BIT,
+        /** An ELF of the other class than the one asked for (--format elf32 or elf64). */
+        WRONG_CLASS,
         NOT_LITTLE_ENDIAN,
-        NOT_X86_64,
+        /** e_machine is not the class's x86 machine (EM_386 for ELF32, EM_X86_64 for ELF64). */
+        WRONG_MACHINE,
         /** e_type is neither ET_EXEC nor ET_DYN (a relocatable object, a core dump). */
         NOT_EXECUTABLE,
         /** An ELF header field that no valid file has (version, header sizes, PN_XNUM). */

@@ -1,6 +1,7 @@
 package dev.uhv.loader;
 
 import dev.uhv.memory.GuestMemory;
+import java.util.OptionalLong;
 
 /** Loads a guest image of any supported format: the one entry point the CLI calls. */
 public final class ImageLoader {
@@ -11,7 +12,8 @@ public final class ImageLoader {
     /**
      * Loads image into ram.
      *
-     * @param format      RAW or ELF; null detects it from the image's first bytes
+     * @param format      RAW, ELF (either class), ELF32 or ELF64; null detects RAW or ELF from the image's
+     *                    first bytes
      * @param loadAddress where a RAW image goes; ELF images say where their segments go
      * @param entry       where the guest starts; null means the load address for RAW and e_entry for
      *                    ELF, otherwise it overrides both
@@ -21,7 +23,8 @@ public final class ImageLoader {
         ImageFormat chosen = format != null ? format : ImageFormat.detect(image);
         return switch (chosen) {
             case RAW -> RawImageLoader.load(image, ram, loadAddress, entry != null ? entry : loadAddress);
-            case ELF -> entry != null ? Elf64Loader.load(image, ram, entry) : Elf64Loader.load(image, ram);
+            case ELF, ELF32, ELF64 -> ElfLoader.load(image, ram, chosen,
+                    entry != null ? OptionalLong.of(entry) : OptionalLong.empty());
         };
     }
 }

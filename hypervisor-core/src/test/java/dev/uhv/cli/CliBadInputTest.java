@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CliBadInputTest {
     @TempDir
     static Path dir;
-    static Path demoElf, demoBin, empty, truncated, elf32, aarch64;
+    static Path demoElf, demoBin, empty, truncated, x32, aarch64;
 
     @BeforeAll
     static void images() throws IOException {
@@ -38,8 +38,8 @@ class CliBadInputTest {
         empty = Files.write(dir.resolve("empty.bin"), new byte[0]);
         truncated = Files.write(dir.resolve("truncated.elf"), Arrays.copyOf(elf, 20));
         byte[] class32 = elf.clone();
-        class32[4] = 1; // EI_CLASS = ELFCLASS32
-        elf32 = Files.write(dir.resolve("elf32.elf"), class32);
+        class32[4] = 1; // EI_CLASS = ELFCLASS32, e_machine still EM_X86_64 (as the x32 ABI)
+        x32 = Files.write(dir.resolve("x32.elf"), class32);
         byte[] arm = elf.clone();
         arm[18] = (byte) 183; // e_machine = EM_AARCH64 (little endian)
         arm[19] = 0;
@@ -54,7 +54,9 @@ class CliBadInputTest {
                 Arguments.of("a directory", List.of("run", dir.toString()), "is a directory"),
                 Arguments.of("empty file", List.of("run", empty.toString()), "empty"),
                 Arguments.of("truncated ELF", List.of("run", truncated.toString()), "truncated"),
-                Arguments.of("ELF32", List.of("run", elf32.toString()), "32-bit"),
+                Arguments.of("ELF32 for x86-64", List.of("run", x32.toString()), "not i386"),
+                Arguments.of("--format elf32 with an ELF64", List.of("run", elf, "--format", "elf32"),
+                        "not ELF32 as --format elf32 asks"),
                 Arguments.of("AArch64 ELF", List.of("run", aarch64.toString()), "not x86-64"),
                 Arguments.of("ELF segment outside RAM", List.of("run", elf, "--mem", "1M"), "outside guest RAM"),
                 Arguments.of("raw image outside RAM", List.of("run", bin, "--load-addr", "0x7000000"),
@@ -71,6 +73,8 @@ class CliBadInputTest {
                         "--serial"),
                 Arguments.of("--format bogus", List.of("run", elf, "--format", "coff"), "--format coff"),
                 Arguments.of("--rdtsc bogus", List.of("run", elf, "--rdtsc", "slow"), "--rdtsc slow"),
+                Arguments.of("--personality bogus", List.of("run", elf, "--personality", "linux"),
+                        "--personality linux: expected default or vkern"),
                 Arguments.of("--stack outside RAM", List.of("run", elf, "--stack", "0x8000000"), "--stack 0x8000000"),
                 Arguments.of("--timeout -1", List.of("run", elf, "--timeout", "-1"), "--timeout -1"),
                 Arguments.of("--timeout 0", List.of("run", elf, "--timeout", "0"), "--timeout 0"),

@@ -52,7 +52,8 @@ class CliInfoTest {
     private static void assertListsRunOptions(InProcess.Call c) {
         assertEquals(0, c.status(), c.stderr());
         for (String s : new String[] {"IMAGE", "--mem", "--format", "--load-addr", "--entry", "--stack", "--cpu",
-                "--serial", "--debugcon", "--ignore-msrs", "--rdtsc", "--dump-state", "--timeout", "--max-traps"}) {
+                "--serial", "--debugcon", "--ignore-msrs", "--rdtsc", "--personality", "--dump-state", "--timeout",
+                "--max-traps"}) {
             assertTrue(c.stdout().contains(s), "run --help lacks " + s + ":\n" + c.stdout());
         }
     }

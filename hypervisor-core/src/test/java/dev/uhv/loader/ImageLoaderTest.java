@@ -2,6 +2,8 @@ package dev.uhv.loader;
 
 import static dev.uhv.loader.LoaderAssertions.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uhv.loader.ImageLoadException.Reason;
 import dev.uhv.memory.GuestMemory;
@@ -10,10 +12,12 @@ import org.junit.jupiter.api.Test;
 class ImageLoaderTest {
     private final GuestMemory ram = GuestMemory.allocate(0x10_0000);
     private final byte[] elf = new ElfBuilder().entry(0x2000).load(0x2000, new byte[] {0x11, 0x22}, 2).build();
+    private final byte[] elf32 = ElfBuilder.elf32().entry(0x3000).load(0x3000, new byte[] {0x33, 0x44}, 2).build();
 
     @Test
     void detectsElfByItsMagicAndEverythingElseAsRaw() {
         assertEquals(ImageFormat.ELF, ImageFormat.detect(elf));
+        assertEquals(ImageFormat.ELF, ImageFormat.detect(elf32));
         assertEquals(ImageFormat.ELF, ImageFormat.detect(new byte[] {0x7f, 'E', 'L', 'F'}));
         assertEquals(ImageFormat.RAW, ImageFormat.detect(new byte[] {0x7f, 'E', 'L'}));
         assertEquals(ImageFormat.RAW, ImageFormat.detect(new byte[] {0x7f, 'e', 'L', 'F', 2}));
@@ -24,10 +28,43 @@ class ImageLoaderTest {
     void loadsADetectedElfAtItsPhysicalAddressesIgnoringTheLoadAddress() throws Exception {
         LoadResult result = ImageLoader.load(elf, null, ram, 0x8000, null);
 
-        assertEquals(ImageFormat.ELF, result.format());
+        assertEquals(ImageFormat.ELF64, result.format());
+        assertFalse(result.is32Bit());
         assertEquals(0x2000, result.entry());
         assertEquals(0x2211, ram.readU16(0x2000));
         assertEquals(0, ram.readU16(0x8000));
+    }
+
+    @Test
+    void loadsADetectedElf32AndSaysItIs32Bit() throws Exception {
+        LoadResult result = ImageLoader.load(elf32, null, ram, 0x8000, null);
+
+        assertEquals(ImageFormat.ELF32, result.format());
+        assertTrue(result.is32Bit());
+        assertEquals(0x3000, result.entry());
+        assertEquals(0x4433, ram.readU16(0x3000));
+    }
+
+    @Test
+    void eachClassLoadsWhenAskedForByName() throws Exception {
+        assertTrue(ImageLoader.load(elf32, ImageFormat.ELF32, ram, 0, null).is32Bit());
+        assertEquals(ImageFormat.ELF64, ImageLoader.load(elf, ImageFormat.ELF64, ram, 0, null).format());
+        assertEquals(ImageFormat.ELF32, ImageLoader.load(elf32, ImageFormat.ELF, ram, 0, null).format());
+    }
+
+    @Test
+    void askingForTheOtherClassIsRefused() {
+        String message = assertRefused(Reason.WRONG_CLASS,
+                () -> ImageLoader.load(elf32, ImageFormat.ELF64, ram, 0, null));
+
+        assertEquals("this is an ELF32 file, not ELF64 as --format elf64 asks: leave --format out, or give"
+                + " --format elf, to load either class", message);
+        assertEquals(0, ram.readU16(0x3000), "nothing may be written");
+    }
+
+    @Test
+    void entryOverridesElf32EntryPoint() throws Exception {
+        assertEquals(0x3001, ImageLoader.load(elf32, null, ram, 0, 0x3001L).entry());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.uhv.loader;
 
 import static dev.uhv.loader.LoaderAssertions.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uhv.loader.ElfBuilder.Segment;
@@ -9,9 +10,11 @@ import dev.uhv.loader.ImageLoadException.Reason;
 import dev.uhv.memory.GuestMemory;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
-class Elf64LoaderTest {
+/** ELF64 images, and the checks both classes share; {@link Elf32LoaderTest} has the ELF32 layout. */
+class ElfLoaderTest {
     private static final int RAM_SIZE = 0x40_0000;
     private static final byte[] TEXT = {(byte) 0xb8, 0x2a, 0, 0, 0, (byte) 0xf4};
     private static final byte[] DATA = {1, 2, 3, 4};
@@ -24,7 +27,7 @@ class Elf64LoaderTest {
     }
 
     private LoadResult load(byte[] image) throws ImageLoadException {
-        return Elf64Loader.load(image, ram);
+        return ElfLoader.load(image, ram);
     }
 
     private String refused(Reason reason, byte[] image) {
@@ -45,7 +48,8 @@ class Elf64LoaderTest {
             assertEquals(0, ram.readU8(a), "bss byte at 0x" + Long.toHexString(a));
         }
         assertEquals(0xaa, ram.readU8(0x200104), "nothing past p_memsz may be written");
-        assertEquals(new LoadResult(ImageFormat.ELF, 0x100000, 0x100000, 0x200104, List.of(
+        assertFalse(result.is32Bit());
+        assertEquals(new LoadResult(ImageFormat.ELF64, 0x100000, 0x100000, 0x200104, List.of(
                 new LoadedSegment(0x100000, TEXT.length, TEXT.length),
                 new LoadedSegment(0x200000, DATA.length, 0x104))), result);
     }
@@ -116,11 +120,27 @@ class Elf64LoaderTest {
     }
 
     @Test
-    void elf32() {
-        String message = refused(Reason.NOT_64_BIT, kernel().elfClass(1).build());
+    void elf64WhereElf32IsAsked() {
+        String message = assertRefused(Reason.WRONG_CLASS,
+                () -> ElfLoader.load(kernel().build(), ram, ImageFormat.ELF32, OptionalLong.empty()));
 
-        assertEquals("this is a 32-bit ELF; uhv loads ELF64 kernels (32-bit and multiboot loading come later)",
-                message);
+        assertEquals("this is an ELF64 file, not ELF32 as --format elf32 asks: leave --format out, or give"
+                + " --format elf, to load either class", message);
+        assertEquals(0, ram.readU8(0x100000), "nothing may be written");
+    }
+
+    @Test
+    void elf64WhereElf64IsAsked() throws Exception {
+        LoadResult result = ElfLoader.load(kernel().build(), ram, ImageFormat.ELF64, OptionalLong.empty());
+
+        assertEquals(ImageFormat.ELF64, result.format());
+    }
+
+    @Test
+    void elf32ClassByteWithAnElf64LayoutIsReadAsElf32() {
+        String message = refused(Reason.WRONG_MACHINE, kernel().elfClass(1).build());
+
+        assertTrue(message.startsWith("this ELF32 is for x86-64 (e_machine 62), not i386 (3)"), message);
     }
 
     @Test
@@ -145,10 +165,17 @@ class Elf64LoaderTest {
 
     @Test
     void wrongMachine() {
-        String message = refused(Reason.NOT_X86_64, kernel().machine(183).build());
+        String message = refused(Reason.WRONG_MACHINE, kernel().machine(183).build());
 
-        assertEquals("this ELF is for AArch64 (e_machine 183), not x86-64 (62): uhv runs x86-64 guests only",
-                message);
+        assertEquals("this ELF64 is for AArch64 (e_machine 183), not x86-64 (62): uhv runs x86-64 ELF64 and i386"
+                + " ELF32 guests only", message);
+    }
+
+    @Test
+    void i386MachineInAnElf64() {
+        String message = refused(Reason.WRONG_MACHINE, kernel().machine(3).build());
+
+        assertTrue(message.startsWith("this ELF64 is for i386 (e_machine 3), not x86-64 (62)"), message);
     }
 
     @Test
@@ -170,14 +197,16 @@ class Elf64LoaderTest {
 
     @Test
     void headerSizeTooSmall() {
-        refused(Reason.BAD_HEADER, kernel().ehsize(52).build());
+        String message = refused(Reason.BAD_HEADER, kernel().ehsize(52).build());
+
+        assertTrue(message.contains("e_ehsize is 52, smaller than an ELF64 header (64)"), message);
     }
 
     @Test
     void programHeaderEntrySizeTooSmall() {
         String message = refused(Reason.BAD_HEADER, kernel().phentsize(32).build());
 
-        assertTrue(message.contains("e_phentsize is 32"), message);
+        assertTrue(message.contains("e_phentsize is 32, smaller than an ELF64 program header (56)"), message);
     }
 
     @Test

@@ -5,47 +5,48 @@ import static dev.uhv.loader.Messages.hex;
 import dev.uhv.loader.ImageLoadException.Reason;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The fields of a validated ELF64 header that loading needs. Offsets and constants are from the
- * ELF gABI ("ELF Header") and the x86-64 psABI (EM_X86_64).
+ * The fields of a validated ELF32 or ELF64 header that loading needs. Offsets and constants are from
+ * the ELF gABI ("ELF Header"), EM_386 from the i386 psABI and EM_X86_64 from the x86-64 psABI.
  */
-record Elf64Header(int type, long entry, long programHeaderOffset, int programHeaderSize,
-                   int programHeaderCount) {
+record ElfHeader(ElfClass elfClass, int type, long entry, long programHeaderOffset, int programHeaderSize,
+                 int programHeaderCount) {
 
-    static final int SIZE = 64;
     static final int ET_EXEC = 2;
     static final int ET_DYN = 3;
-    static final int EM_X86_64 = 62;
 
     private static final int E_TYPE = 16;
     private static final int E_MACHINE = 18;
     private static final int E_VERSION = 20;
     private static final int E_ENTRY = 24;
-    private static final int E_PHOFF = 32;
-    private static final int E_EHSIZE = 52;
-    private static final int E_PHENTSIZE = 54;
-    private static final int E_PHNUM = 56;
     /** e_phnum's escape to extended numbering (count in section header 0), gABI. */
     private static final int PN_XNUM = 0xffff;
 
-    private static final Map<Integer, String> MACHINES = Map.of(
-            3, "i386", 8, "MIPS", 20, "PowerPC", 21, "PowerPC64", 22, "S/390",
-            40, "ARM", 183, "AArch64", 243, "RISC-V", 258, "LoongArch");
+    private static final Map<Integer, String> MACHINES = Map.ofEntries(
+            Map.entry(3, "i386"), Map.entry(8, "MIPS"), Map.entry(20, "PowerPC"), Map.entry(21, "PowerPC64"),
+            Map.entry(22, "S/390"), Map.entry(40, "ARM"), Map.entry(62, "x86-64"), Map.entry(183, "AArch64"),
+            Map.entry(243, "RISC-V"), Map.entry(258, "LoongArch"));
 
-    /** Checks the header field by field, in the order a user would fix things. */
-    static Elf64Header parse(byte[] image) throws ImageLoadException {
-        checkIdent(image);
-        if (image.length < SIZE) {
-            throw truncated(image.length, SIZE, "an ELF64 header");
+    /**
+     * Checks the header field by field, in the order a user would fix things.
+     *
+     * @param requested ELF for either class, or ELF32 or ELF64 for that class only
+     */
+    static ElfHeader parse(byte[] image, ImageFormat requested) throws ImageLoadException {
+        ElfClass elfClass = checkIdent(image, requested);
+        if (image.length < elfClass.headerSize) {
+            throw truncated(image.length, elfClass.headerSize, "an " + elfClass + " header");
         }
         ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
         int machine = u16(b, E_MACHINE);
-        if (machine != EM_X86_64) {
-            throw new ImageLoadException(Reason.NOT_X86_64, String.format(
-                    "this ELF is for %s (e_machine %d), not x86-64 (%d): uhv runs x86-64 guests only",
-                    MACHINES.getOrDefault(machine, "another machine"), machine, EM_X86_64));
+        if (machine != elfClass.machine) {
+            throw new ImageLoadException(Reason.WRONG_MACHINE, String.format("this %s is for %s (e_machine %d),"
+                    + " not %s (%d): uhv runs x86-64 ELF64 and i386 ELF32 guests only", elfClass,
+                    MACHINES.getOrDefault(machine, "another machine"), machine, elfClass.machineName,
+                    elfClass.machine));
         }
         int type = u16(b, E_TYPE);
         if (type != ET_EXEC && type != ET_DYN) {
@@ -55,15 +56,20 @@ record Elf64Header(int type, long entry, long programHeaderOffset, int programHe
         if (version != ElfIdent.EV_CURRENT) {
             throw badHeader("e_version is " + version + ", not EV_CURRENT (1)");
         }
-        int headerSize = u16(b, E_EHSIZE);
-        if (headerSize < SIZE) {
-            throw badHeader("e_ehsize is " + headerSize + ", smaller than an ELF64 header (64)");
+        // After e_entry come e_phoff and e_shoff (a word each), e_flags (4 bytes), then the 2-byte
+        // e_ehsize, e_phentsize and e_phnum: the same order in both classes.
+        int w = elfClass.wordSize;
+        int ehsizeOffset = E_ENTRY + 3 * w + 4;
+        int headerSize = u16(b, ehsizeOffset);
+        if (headerSize < elfClass.headerSize) {
+            throw badHeader(String.format("e_ehsize is %d, smaller than an %s header (%d)", headerSize, elfClass,
+                    elfClass.headerSize));
         }
-        return new Elf64Header(type, b.getLong(E_ENTRY), b.getLong(E_PHOFF), u16(b, E_PHENTSIZE),
-                u16(b, E_PHNUM)).checkProgramHeaderTable(image.length);
+        return new ElfHeader(elfClass, type, elfClass.word(b, E_ENTRY), elfClass.word(b, E_ENTRY + w),
+                u16(b, ehsizeOffset + 2), u16(b, ehsizeOffset + 4)).checkProgramHeaderTable(image.length);
     }
 
-    private static void checkIdent(byte[] image) throws ImageLoadException {
+    private static ElfClass checkIdent(byte[] image, ImageFormat requested) throws ImageLoadException {
         if (image.length == 0) {
             throw ImageLoadException.emptyImage();
         }
@@ -74,18 +80,21 @@ record Elf64Header(int type, long entry, long programHeaderOffset, int programHe
         if (image.length < ElfIdent.EI_NIDENT) {
             throw truncated(image.length, ElfIdent.EI_NIDENT, "the ELF identification (e_ident)");
         }
-        int elfClass = image[ElfIdent.EI_CLASS];
-        if (elfClass == ElfIdent.ELFCLASS32) {
-            throw new ImageLoadException(Reason.NOT_64_BIT,
-                    "this is a 32-bit ELF; uhv loads ELF64 kernels (32-bit and multiboot loading come later)");
+        ElfClass elfClass = ElfClass.ofIdent(image[ElfIdent.EI_CLASS]);
+        if (elfClass == null) {
+            throw badHeader("EI_CLASS (offset 0x4) is " + image[ElfIdent.EI_CLASS]
+                    + ", neither ELFCLASS32 nor ELFCLASS64");
         }
-        if (elfClass != ElfIdent.ELFCLASS64) {
-            throw badHeader("EI_CLASS (offset 0x4) is " + elfClass + ", neither ELFCLASS32 nor ELFCLASS64");
+        if (requested != ImageFormat.ELF && requested != elfClass.format) {
+            String wanted = requested.name().toLowerCase(Locale.ROOT);
+            throw new ImageLoadException(Reason.WRONG_CLASS, String.format("this is an %s file, not %s as"
+                    + " --format %s asks: leave --format out, or give --format elf, to load either class",
+                    elfClass, requested, wanted));
         }
         int data = image[ElfIdent.EI_DATA];
         if (data == ElfIdent.ELFDATA2MSB) {
             throw new ImageLoadException(Reason.NOT_LITTLE_ENDIAN,
-                    "this ELF is big-endian (ELFDATA2MSB); x86-64 images are little-endian: it was built for another machine");
+                    "this ELF is big-endian (ELFDATA2MSB); x86 images are little-endian: it was built for another machine");
         }
         if (data != ElfIdent.ELFDATA2LSB) {
             throw badHeader("EI_DATA (offset 0x5) is " + data + ", neither little- nor big-endian");
@@ -93,10 +102,11 @@ record Elf64Header(int type, long entry, long programHeaderOffset, int programHe
         if (image[ElfIdent.EI_VERSION] != ElfIdent.EV_CURRENT) {
             throw badHeader("EI_VERSION (offset 0x6) is " + image[ElfIdent.EI_VERSION] + ", not EV_CURRENT (1)");
         }
+        return elfClass;
     }
 
     /** The program header table must lie inside the file; every size is checked before use. */
-    private Elf64Header checkProgramHeaderTable(long fileSize) throws ImageLoadException {
+    private ElfHeader checkProgramHeaderTable(long fileSize) throws ImageLoadException {
         if (programHeaderCount == PN_XNUM) {
             throw badHeader("e_phnum is PN_XNUM (0xffff, extended numbering), which uhv does not support");
         }
@@ -104,9 +114,9 @@ record Elf64Header(int type, long entry, long programHeaderOffset, int programHe
             throw new ImageLoadException(Reason.NO_LOADABLE_SEGMENTS,
                     "this ELF has no program headers (e_phnum 0), so nothing to load: link it as an executable");
         }
-        if (programHeaderSize < Elf64ProgramHeader.SIZE) {
-            throw badHeader("e_phentsize is " + programHeaderSize + ", smaller than an ELF64 program header ("
-                    + Elf64ProgramHeader.SIZE + ")");
+        if (programHeaderSize < elfClass.programHeaderSize) {
+            throw badHeader(String.format("e_phentsize is %d, smaller than an %s program header (%d)",
+                    programHeaderSize, elfClass, elfClass.programHeaderSize));
         }
         long tableSize = (long) programHeaderCount * programHeaderSize;
         if (!FileRange.within(programHeaderOffset, tableSize, fileSize)) {

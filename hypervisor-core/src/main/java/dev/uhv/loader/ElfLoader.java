@@ -11,33 +11,35 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Loads an x86-64 ELF64 executable the way a boot loader (or QEMU's -kernel) does: each PT_LOAD
- * segment goes to its physical address p_paddr, p_filesz bytes from the file and zeros up to
- * p_memsz. ET_DYN images are not relocated: they too load at their p_paddr. The whole image is
- * validated before anything is written, so a refused image leaves guest RAM untouched.
+ * Loads an x86-64 ELF64 or i386 ELF32 executable the way a boot loader (or QEMU's -kernel) does:
+ * each PT_LOAD segment goes to its physical address p_paddr, p_filesz bytes from the file and zeros
+ * up to p_memsz. ET_DYN images are not relocated: they too load at their p_paddr. Both classes go
+ * through the same checks; only the header layout differs. The whole image is validated before
+ * anything is written, so a refused image leaves guest RAM untouched.
  */
-public final class Elf64Loader {
+public final class ElfLoader {
 
     /** Canonical higher-half addresses start here (48-bit virtual addresses, SDM Vol. 1 3.3.7.1). */
     private static final long HIGHER_HALF = 0xffff_8000_0000_0000L;
 
-    private Elf64Loader() {
+    private ElfLoader() {
     }
 
-    /** Loads the image and starts the guest at e_entry. */
+    /** Loads an image of either class and starts the guest at e_entry. */
     public static LoadResult load(byte[] image, GuestMemory ram) throws ImageLoadException {
-        return load(image, ram, OptionalLong.empty());
+        return load(image, ram, ImageFormat.ELF, OptionalLong.empty());
     }
 
-    /** Loads the image and starts the guest at entry (the user's --entry) instead of e_entry. */
-    public static LoadResult load(byte[] image, GuestMemory ram, long entry) throws ImageLoadException {
-        return load(image, ram, OptionalLong.of(entry));
-    }
-
-    private static LoadResult load(byte[] image, GuestMemory ram, OptionalLong entryOverride)
+    /**
+     * Loads the image and starts the guest at entryOverride (the user's --entry) if present, else at
+     * e_entry.
+     *
+     * @param requested ELF for either class; ELF32 or ELF64 refuses an image of the other class
+     */
+    public static LoadResult load(byte[] image, GuestMemory ram, ImageFormat requested, OptionalLong entryOverride)
             throws ImageLoadException {
-        Elf64Header header = Elf64Header.parse(image);
-        List<Elf64ProgramHeader> segments = loadableSegments(image, header, ram);
+        ElfHeader header = ElfHeader.parse(image, requested);
+        List<ElfProgramHeader> segments = loadableSegments(image, header, ram);
         long entry;
         if (entryOverride.isPresent()) {
             entry = entryOverride.getAsLong();
@@ -49,16 +51,16 @@ public final class Elf64Loader {
             entry = header.entry();
             checkEntry(entry, segments, ram);
         }
-        return copy(image, ram, segments, entry);
+        return copy(image, ram, header.elfClass(), segments, entry);
     }
 
     /** The PT_LOAD segments with something in memory, each checked against the file and RAM. */
-    private static List<Elf64ProgramHeader> loadableSegments(byte[] image, Elf64Header header, GuestMemory ram)
+    private static List<ElfProgramHeader> loadableSegments(byte[] image, ElfHeader header, GuestMemory ram)
             throws ImageLoadException {
-        List<Elf64ProgramHeader> loads = new ArrayList<>();
+        List<ElfProgramHeader> loads = new ArrayList<>();
         for (int i = 0; i < header.programHeaderCount(); i++) {
-            Elf64ProgramHeader ph = Elf64ProgramHeader.read(image, header.programHeaderAt(i), i);
-            if (ph.type() == Elf64ProgramHeader.PT_LOAD && ph.memorySize() != 0) {
+            ElfProgramHeader ph = ElfProgramHeader.read(image, header.programHeaderAt(i), i, header.elfClass());
+            if (ph.type() == ElfProgramHeader.PT_LOAD && ph.memorySize() != 0) {
                 checkSegment(ph, image.length, ram);
                 loads.add(ph);
             }
@@ -72,7 +74,7 @@ public final class Elf64Loader {
         return loads;
     }
 
-    private static void checkSegment(Elf64ProgramHeader ph, long fileSize, GuestMemory ram)
+    private static void checkSegment(ElfProgramHeader ph, long fileSize, GuestMemory ram)
             throws ImageLoadException {
         // gABI: "The file size may not be larger than the memory size."
         if (Long.compareUnsigned(ph.fileSize(), ph.memorySize()) > 0) {
@@ -91,7 +93,7 @@ public final class Elf64Loader {
         }
     }
 
-    private static String segmentOutsideRam(Elf64ProgramHeader ph, GuestMemory ram) {
+    private static String segmentOutsideRam(ElfProgramHeader ph, GuestMemory ram) {
         if (Long.compareUnsigned(ph.physicalAddress(), HIGHER_HALF) >= 0) {
             return String.format("ELF segment %d at %s has a higher-half physical address (p_paddr), which"
                     + " no guest RAM has: link it with physical load addresses (AT() in the linker script)",
@@ -102,12 +104,12 @@ public final class Elf64Loader {
     }
 
     /** Two segments at the same guest-physical bytes would silently overwrite each other. */
-    private static void checkNoOverlap(List<Elf64ProgramHeader> loads) throws ImageLoadException {
-        List<Elf64ProgramHeader> byAddress = new ArrayList<>(loads);
-        byAddress.sort(Comparator.comparingLong(Elf64ProgramHeader::physicalAddress));
+    private static void checkNoOverlap(List<ElfProgramHeader> loads) throws ImageLoadException {
+        List<ElfProgramHeader> byAddress = new ArrayList<>(loads);
+        byAddress.sort(Comparator.comparingLong(ElfProgramHeader::physicalAddress));
         for (int i = 1; i < byAddress.size(); i++) {
-            Elf64ProgramHeader lower = byAddress.get(i - 1);
-            Elf64ProgramHeader upper = byAddress.get(i);
+            ElfProgramHeader lower = byAddress.get(i - 1);
+            ElfProgramHeader upper = byAddress.get(i);
             if (upper.physicalAddress() < lower.physicalAddress() + lower.memorySize()) {
                 throw new ImageLoadException(Reason.OVERLAPPING_SEGMENTS, String.format(
                         "ELF segments %d (%s) and %d (%s) overlap in guest-physical memory: the file is corrupt",
@@ -120,12 +122,12 @@ public final class Elf64Loader {
      * e_entry is a virtual address. uhv maps guest virtual == physical for now, so an entry that
      * only a higher-half mapping (p_vaddr != p_paddr) makes valid cannot run yet: say so.
      */
-    private static void checkEntry(long entry, List<Elf64ProgramHeader> segments, GuestMemory ram)
+    private static void checkEntry(long entry, List<ElfProgramHeader> segments, GuestMemory ram)
             throws ImageLoadException {
         if (ram.contains(entry, 1)) {
             return;
         }
-        for (Elf64ProgramHeader ph : segments) {
+        for (ElfProgramHeader ph : segments) {
             if (ph.virtualAddress() != ph.physicalAddress() && ph.coversVirtual(entry)) {
                 throw new ImageLoadException(Reason.HIGHER_HALF_ENTRY, String.format(
                         "ELF entry point %s is a higher-half virtual address (segment %d maps virtual %s at"
@@ -140,13 +142,14 @@ public final class Elf64Loader {
                 hex(entry), ram(ram)));
     }
 
-    private static LoadResult copy(byte[] image, GuestMemory ram, List<Elf64ProgramHeader> segments, long entry) {
+    private static LoadResult copy(byte[] image, GuestMemory ram, ElfClass elfClass, List<ElfProgramHeader> segments,
+                                   long entry) {
         List<LoadedSegment> loaded = new ArrayList<>();
-        for (Elf64ProgramHeader ph : segments) {
+        for (ElfProgramHeader ph : segments) {
             ram.write(ph.physicalAddress(), image, (int) ph.offset(), (int) ph.fileSize());
             ram.fill(ph.physicalAddress() + ph.fileSize(), ph.memorySize() - ph.fileSize(), (byte) 0);
             loaded.add(new LoadedSegment(ph.physicalAddress(), ph.fileSize(), ph.memorySize()));
         }
-        return LoadResult.of(ImageFormat.ELF, entry, loaded);
+        return LoadResult.of(elfClass.format, entry, loaded);
     }
 }
