@@ -66,7 +66,14 @@ class EmulatorTableTest {
         "0f 01 f9, TimeStampEmulator, rdtscp",
         "0f 05, SystemCallEmulator, syscall",
         "0f 34, SystemCallEmulator, sysenter",
-        "cd 80, SystemCallEmulator, int 0x80"})
+        "cd 80, SystemCallEmulator, int 0x80",
+        "8e d8, SegmentLoadEmulator, mov ds ax",
+        "8e d0, SegmentLoadEmulator, mov ss ax",
+        "0f a1, SegmentLoadEmulator, pop fs",
+        "0f a9, SegmentLoadEmulator, pop gs",
+        "0f b2 00, SegmentLoadEmulator, lss",
+        "0f b4 00, SegmentLoadEmulator, lfs",
+        "0f b5 00, SegmentLoadEmulator, lgs"})
     void dispatchesEachFamilysInstructions(String hex, String emulatorClass, String what) {
         Emulator e = find(hex);
 
@@ -78,7 +85,9 @@ class EmulatorTableTest {
     @ValueSource(strings = {
         "48 8b 03", // mov rax, [rbx]
         "48 89 d8", // mov rax, rbx
-        "8e d8", // mov ds, ax
+        "8c d8", // mov eax, ds: reads run natively
+        "0f a0", // push fs
+        "58", // pop rax
         "cd 21", // int 0x21
         "cc", // int3
         "90", // nop
@@ -100,13 +109,14 @@ class EmulatorTableTest {
         assertEquals(InstructionFamily.SYSTEM, find("f4").family());
         assertEquals(InstructionFamily.TIME_STAMP, find("0f 31").family());
         assertEquals(InstructionFamily.SYSTEM_CALL, find("0f 05").family());
+        assertEquals(InstructionFamily.SEGMENT, find("8e d8").family());
     }
 
     @Test
     void onlyMovIsSharedBetweenFamilies() {
         List<Emulator> all = List.of(new ControlRegisterEmulator(), new DebugRegisterEmulator(), new MsrEmulator(),
                 new CpuidEmulator(), new PortIoEmulator(), new DescriptorTableEmulator(), new SystemEmulator(),
-                new TimeStampEmulator(), new SystemCallEmulator());
+                new TimeStampEmulator(), new SystemCallEmulator(), new SegmentLoadEmulator());
         Map<Mnemonic, Integer> owners = new EnumMap<>(Mnemonic.class);
         for (Emulator e : all) {
             for (Mnemonic m : e.mnemonics()) {
@@ -115,7 +125,7 @@ class EmulatorTableTest {
         }
 
         owners.values().removeIf(n -> n == 1);
-        assertEquals(Map.of(Mnemonic.MOV, 2), owners);
+        assertEquals(Map.of(Mnemonic.MOV, 3), owners);
     }
 
     @Test

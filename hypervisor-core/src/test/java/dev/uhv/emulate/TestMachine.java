@@ -54,6 +54,7 @@ final class TestMachine {
     long hostTsc = 1_000_000;
 
     private final Decoder decoder = Decoder.forMode(MachineMode.LONG_64);
+    private final Decoder decoder32 = Decoder.forMode(MachineMode.LEGACY_32);
 
     TestMachine() {
         this(false, HOST_XCR0);
@@ -88,6 +89,15 @@ final class TestMachine {
     }
 
     DecodedInstruction decode(String hex) {
+        return decode(decoder, hex);
+    }
+
+    /** Decodes hex as 32-bit code (compatibility mode or 32-bit protected mode). */
+    DecodedInstruction decode32(String hex) {
+        return decode(decoder32, hex);
+    }
+
+    private static DecodedInstruction decode(Decoder decoder, String hex) {
         byte[] bytes = bytes(hex);
         try {
             DecodedInstruction insn = decoder.decode(bytes, bytes.length);
