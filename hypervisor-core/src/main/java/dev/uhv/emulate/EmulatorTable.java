@@ -29,7 +29,8 @@ public final class EmulatorTable {
     public static EmulatorTable standard() {
         return new EmulatorTable(List.of(new ControlRegisterEmulator(), new DebugRegisterEmulator(),
                 new MsrEmulator(), new CpuidEmulator(), new PortIoEmulator(), new DescriptorTableEmulator(),
-                new SystemEmulator(), new TimeStampEmulator(), new SystemCallEmulator(), new SegmentLoadEmulator()));
+                new SystemEmulator(), new TimeStampEmulator(), new SystemCallEmulator(), new SegmentLoadEmulator(),
+                new FarTransferEmulator()));
     }
 
     /** The emulator for insn, or null when uhv does not emulate it. */

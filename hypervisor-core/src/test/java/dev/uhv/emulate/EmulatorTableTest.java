@@ -73,7 +73,14 @@ class EmulatorTableTest {
         "0f a9, SegmentLoadEmulator, pop gs",
         "0f b2 00, SegmentLoadEmulator, lss",
         "0f b4 00, SegmentLoadEmulator, lfs",
-        "0f b5 00, SegmentLoadEmulator, lgs"})
+        "0f b5 00, SegmentLoadEmulator, lgs",
+        "48 ff 2c 24, FarTransferEmulator, ljmp m16:64",
+        "ff 18, FarTransferEmulator, lcall m16:32",
+        "cb, FarTransferEmulator, lret",
+        "48 cb, FarTransferEmulator, lretq",
+        "ca 08 00, FarTransferEmulator, lret imm16",
+        "cf, FarTransferEmulator, iretd",
+        "48 cf, FarTransferEmulator, iretq"})
     void dispatchesEachFamilysInstructions(String hex, String emulatorClass, String what) {
         Emulator e = find(hex);
 
@@ -88,6 +95,9 @@ class EmulatorTableTest {
         "8c d8", // mov eax, ds: reads run natively
         "0f a0", // push fs
         "58", // pop rax
+        "c3", // near ret
+        "ff e0", // near jmp rax
+        "e8 00 00 00 00", // near call
         "cd 21", // int 0x21
         "cc", // int3
         "90", // nop
@@ -110,13 +120,15 @@ class EmulatorTableTest {
         assertEquals(InstructionFamily.TIME_STAMP, find("0f 31").family());
         assertEquals(InstructionFamily.SYSTEM_CALL, find("0f 05").family());
         assertEquals(InstructionFamily.SEGMENT, find("8e d8").family());
+        assertEquals(InstructionFamily.FAR_TRANSFER, find("48 cf").family());
     }
 
     @Test
     void onlyMovIsSharedBetweenFamilies() {
         List<Emulator> all = List.of(new ControlRegisterEmulator(), new DebugRegisterEmulator(), new MsrEmulator(),
                 new CpuidEmulator(), new PortIoEmulator(), new DescriptorTableEmulator(), new SystemEmulator(),
-                new TimeStampEmulator(), new SystemCallEmulator(), new SegmentLoadEmulator());
+                new TimeStampEmulator(), new SystemCallEmulator(), new SegmentLoadEmulator(),
+                new FarTransferEmulator());
         Map<Mnemonic, Integer> owners = new EnumMap<>(Mnemonic.class);
         for (Emulator e : all) {
             for (Mnemonic m : e.mnemonics()) {

@@ -61,8 +61,17 @@ final class TestMachine {
     }
 
     TestMachine(boolean ignoreMsrs, long hostXcr0) {
+        this(ignoreMsrs, hostXcr0, EFER);
+    }
+
+    /** A machine whose EFER starts at efer (0: 32-bit protected mode, outside IA-32e mode). */
+    TestMachine(long efer) {
+        this(false, HOST_XCR0, efer);
+    }
+
+    private TestMachine(boolean ignoreMsrs, long hostXcr0, long efer) {
         ControlRegisters cr = new ControlRegisters(CR0, CR4, PHYSICAL_ADDRESS_BITS);
-        MsrFile msrs = new MsrFile(regs, () -> hostTsc, EFER, PHYSICAL_ADDRESS_BITS);
+        MsrFile msrs = new MsrFile(regs, () -> hostTsc, efer, PHYSICAL_ADDRESS_BITS);
         cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(TestMachine::host), hostXcr0);
         ports.register(DEVICE_PORT, DEVICE_PORTS, device);
         machine = new Machine(cpu, memory, ports, ignoreMsrs, hostXcr0);
