@@ -90,6 +90,25 @@ static int64_t prefix_bits(const ZydisDecodedInstruction *instruction)
     return bits;
 }
 
+/* Whether the instruction is a far branch, and whether it writes memory through any operand:
+ * hidden ones count (push writes its stack slot), address-only ones (lea's) do not. */
+static int64_t attribute_bits(const ZydisDecodedInstruction *instruction,
+                              const ZydisDecodedOperand operands[ZYDIS_MAX_OPERAND_COUNT])
+{
+    int64_t bits = 0;
+    if (instruction->meta.branch_type == ZYDIS_BRANCH_TYPE_FAR) {
+        bits |= UHV_ATTRIBUTE_FAR_BRANCH;
+    }
+    for (int i = 0; i < instruction->operand_count; i++) {
+        const ZydisDecodedOperand *operand = &operands[i];
+        if (operand->type == ZYDIS_OPERAND_TYPE_MEMORY && operand->mem.type != ZYDIS_MEMOP_TYPE_AGEN
+            && (operand->actions & ZYDIS_OPERAND_ACTION_MASK_WRITE)) {
+            bits |= UHV_ATTRIBUTE_WRITES_MEMORY;
+        }
+    }
+    return bits;
+}
+
 static void flatten_operand(const ZydisDecodedOperand *operand, int64_t *slots)
 {
     slots[UHV_OPERAND_SIZE] = operand->size;
@@ -150,6 +169,7 @@ int uhv_decode(int mode, const uint8_t *bytes, int len, int64_t *out)
     out[UHV_SLOT_OPERAND_WIDTH] = instruction.operand_width;
     out[UHV_SLOT_ADDRESS_WIDTH] = instruction.address_width;
     out[UHV_SLOT_PREFIXES] = prefix_bits(&instruction);
+    out[UHV_SLOT_ATTRIBUTES] = attribute_bits(&instruction, operands);
     out[UHV_SLOT_OPERAND_COUNT] = count;
     for (int i = 0; i < count; i++) {
         flatten_operand(&operands[i], out + UHV_SLOT_FIRST_OPERAND + i * UHV_OPERAND_SLOTS);

@@ -29,8 +29,9 @@
 #define UHV_SLOT_OPERAND_WIDTH 3  /* effective operand size in bits */
 #define UHV_SLOT_ADDRESS_WIDTH 4  /* effective address size in bits */
 #define UHV_SLOT_PREFIXES 5       /* UHV_PREFIX_* bits */
-#define UHV_SLOT_OPERAND_COUNT 6  /* visible operands, 0..UHV_MAX_OPERANDS */
-#define UHV_SLOT_FIRST_OPERAND 7
+#define UHV_SLOT_ATTRIBUTES 6     /* UHV_ATTRIBUTE_* bits */
+#define UHV_SLOT_OPERAND_COUNT 7  /* visible operands, 0..UHV_MAX_OPERANDS */
+#define UHV_SLOT_FIRST_OPERAND 8
 #define UHV_MAX_OPERANDS 5        /* ZYDIS_MAX_OPERAND_COUNT_VISIBLE */
 
 /* Offsets inside one operand group. */
@@ -59,6 +60,11 @@
 #define UHV_PREFIX_OPERAND_SIZE (1 << 3)  /* 66 changing the operand size */
 #define UHV_PREFIX_ADDRESS_SIZE (1 << 4)  /* 67 */
 #define UHV_PREFIX_REX_W (1 << 5)
+
+/* Attribute bits: the same values as dev.uhv.decoder.DecodedInstruction.ATTRIBUTE_*. */
+#define UHV_ATTRIBUTE_FAR_BRANCH 1        /* ZYDIS_BRANCH_TYPE_FAR: far jmp, call, ret */
+#define UHV_ATTRIBUTE_WRITES_MEMORY (1 << 1) /* some memory operand, visible or hidden (push's
+                                                stack slot, stos's [rdi]), is or may be written */
 
 /* Decodes one instruction from bytes[0..len). Returns 0, or a UHV_STATUS_* / ZyanStatus (< 0). */
 int uhv_decode(int mode, const uint8_t *bytes, int len, int64_t *out);

@@ -14,8 +14,9 @@ final class DecodeLayout {
     static final int OPERAND_WIDTH = 3;
     static final int ADDRESS_WIDTH = 4;
     static final int PREFIXES = 5;
-    static final int OPERAND_COUNT = 6;
-    static final int FIRST_OPERAND = 7;
+    static final int ATTRIBUTES = 6;
+    static final int OPERAND_COUNT = 7;
+    static final int FIRST_OPERAND = 8;
     static final int MAX_OPERANDS = 5;
 
     // offsets inside one operand's group of slots
@@ -35,8 +36,6 @@ final class DecodeLayout {
     static final int TYPE_POINTER = 3;
     static final int TYPE_IMMEDIATE = 4;
 
-    private static final int SELECTOR_BITS = 16;
-
     private DecodeLayout() {
     }
 
@@ -44,12 +43,12 @@ final class DecodeLayout {
         long mnemonic = slots[MNEMONIC];
         return new DecodedInstruction(ZydisNames.mnemonic(mnemonic), ZydisNames.mnemonicText(mnemonic),
                 (int) slots[LENGTH], (int) slots[OPERAND_WIDTH], (int) slots[ADDRESS_WIDTH], (int) slots[PREFIXES],
-                operands(slots));
+                (int) slots[ATTRIBUTES], operands(slots));
     }
 
     private static List<Operand> operands(long[] slots) {
         int count = (int) Math.min(slots[OPERAND_COUNT], MAX_OPERANDS);
-        List<Operand> operands = new ArrayList<>(count + 1);
+        List<Operand> operands = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             addOperand(slots, FIRST_OPERAND + i * OPERAND_SLOTS, operands);
         }
@@ -65,11 +64,7 @@ final class DecodeLayout {
                     ZydisNames.register(slots[at + OPERAND_BASE]), ZydisNames.register(slots[at + OPERAND_INDEX]),
                     (int) slots[at + OPERAND_SCALE], value, size));
             case TYPE_IMMEDIATE -> operands.add(new Operand.Imm(value, size));
-            // Operand has no far-pointer kind: selector then offset, in the order Intel syntax writes them.
-            case TYPE_POINTER -> {
-                operands.add(new Operand.Imm(slots[at + OPERAND_REGISTER], SELECTOR_BITS));
-                operands.add(new Operand.Imm(value, size - SELECTOR_BITS));
-            }
+            case TYPE_POINTER -> operands.add(new Operand.Ptr((int) slots[at + OPERAND_REGISTER], value, size));
             default -> throw new IllegalStateException("uhv_decode returned operand type " + slots[at + OPERAND_TYPE]);
         }
     }

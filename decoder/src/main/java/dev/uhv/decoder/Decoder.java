@@ -9,7 +9,7 @@ import java.util.Objects;
  * <p>Operands come in Intel order, destination first, as Zydis shows them (so {@code in al, dx}
  * has two, {@code rep outsb} none). Immediates are extended to 64 bits as Zydis defines them; the
  * immediate of a relative branch is the displacement from the next instruction; a far pointer
- * ({@code jmp far 0x8:0x1000}) is two immediates, the 16-bit selector then the offset.
+ * ({@code jmp far 0x8:0x1000}) is one {@link Operand.Ptr}.
  *
  * <p>Not thread-safe: an instance reuses scratch buffers so that a decode allocates nothing but its
  * result. Use one per vCPU thread.

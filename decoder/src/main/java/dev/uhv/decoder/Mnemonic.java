@@ -8,6 +8,8 @@ package dev.uhv.decoder;
 public enum Mnemonic {
     // data movement that privileged code uses (mov to/from CR, DR, segment registers)
     MOV, MOVZX, MOVSX, MOVSXD, XCHG, PUSH, POP, LEA,
+    // far pointer loads: a segment register and a general register from m16:16/32/64
+    LDS, LES, LSS, LFS, LGS,
     // model-specific registers, identification, time
     RDMSR, WRMSR, CPUID, RDTSC, RDTSCP, RDPMC, RDPID,
     // port I/O
@@ -20,7 +22,7 @@ public enum Mnemonic {
     PUSHF, PUSHFD, PUSHFQ, POPF, POPFD, POPFQ,
     // hypercalls and undefined opcodes
     VMCALL, VMMCALL, UD0, UD1, UD2,
-    // control transfer (for scanners and traces)
+    // control transfer; Zydis has no ljmp/lcall/lret: see DecodedInstruction#isFarBranch
     JMP, CALL, RET,
     // string and arithmetic forms that touch memory (MMIO emulation in a later issue)
     STOSB, STOSW, STOSD, STOSQ, MOVSB, MOVSW, MOVSD, MOVSQ, AND, OR, XOR, ADD, SUB, TEST, CMP,

@@ -1,7 +1,7 @@
 package dev.uhv.decoder;
 
 /** One explicit (visible) operand of a decoded instruction, in Intel order: the destination first. */
-public sealed interface Operand permits Operand.Reg, Operand.Mem, Operand.Imm {
+public sealed interface Operand permits Operand.Reg, Operand.Mem, Operand.Imm, Operand.Ptr {
 
     /** Operand size in bits. */
     int size();
@@ -21,5 +21,12 @@ public sealed interface Operand permits Operand.Reg, Operand.Mem, Operand.Imm {
 
     /** An immediate, already sign- or zero-extended to 64 bits as the instruction defines. */
     record Imm(long value, int size) implements Operand {
+    }
+
+    /**
+     * A far pointer immediate, segment:offset ({@code jmp far 0x8:0x1000}, opcodes EA and 9A outside
+     * 64-bit mode). size counts the whole pointer, selector included: 32 (ptr16:16) or 48 (ptr16:32).
+     */
+    record Ptr(int segment, long offset, int size) implements Operand {
     }
 }

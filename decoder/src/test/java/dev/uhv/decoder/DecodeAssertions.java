@@ -24,6 +24,7 @@ final class DecodeAssertions {
         assertEquals(expected.operandWidth(), actual.operandWidth(), "operand width of " + hex);
         assertEquals(expected.addressWidth(), actual.addressWidth(), "address width of " + hex);
         assertEquals(expected.prefixes(), actual.prefixes(), "prefixes of " + hex);
+        assertEquals(expected.attributes(), actual.attributes(), "attributes of " + hex);
         assertEquals(expected.operands(), actual.operands(), "operands of " + hex);
     }
 
@@ -31,11 +32,17 @@ final class DecodeAssertions {
         assertDecodes(MachineMode.LONG_64, hex, expected);
     }
 
-    /** An instruction decoded in 64-bit mode with the default 64-bit address size. */
+    /** An instruction decoded in 64-bit mode with the default 64-bit address size, no attributes. */
     static DecodedInstruction long64(Mnemonic mnemonic, int length, int operandWidth, int prefixes,
                                      Operand... operands) {
+        return long64(mnemonic, length, operandWidth, prefixes, 0, operands);
+    }
+
+    /** As above, with {@link DecodedInstruction#ATTRIBUTE_FAR_BRANCH} and friends. */
+    static DecodedInstruction long64(Mnemonic mnemonic, int length, int operandWidth, int prefixes, int attributes,
+                                     Operand... operands) {
         return new DecodedInstruction(mnemonic, mnemonic.name().toLowerCase(Locale.ROOT), length,
-                operandWidth, 64, prefixes, List.of(operands));
+                operandWidth, 64, prefixes, attributes, List.of(operands));
     }
 
     static Operand.Reg reg(Register register, int size) {
@@ -44,6 +51,10 @@ final class DecodeAssertions {
 
     static Operand.Imm imm(long value, int size) {
         return new Operand.Imm(value, size);
+    }
+
+    static Operand.Ptr ptr(int segment, long offset, int size) {
+        return new Operand.Ptr(segment, offset, size);
     }
 
     static Operand.Mem mem(Register segment, Register base, Register index, int scale, long displacement, int size) {

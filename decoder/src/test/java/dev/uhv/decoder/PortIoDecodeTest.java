@@ -4,6 +4,7 @@ import static dev.uhv.decoder.DecodeAssertions.assertDecodes64;
 import static dev.uhv.decoder.DecodeAssertions.imm;
 import static dev.uhv.decoder.DecodeAssertions.long64;
 import static dev.uhv.decoder.DecodeAssertions.reg;
+import static dev.uhv.decoder.DecodedInstruction.ATTRIBUTE_WRITES_MEMORY;
 import static dev.uhv.decoder.DecodedInstruction.PREFIX_OPERAND_SIZE;
 import static dev.uhv.decoder.DecodedInstruction.PREFIX_REP;
 import static dev.uhv.decoder.Register.AL;
@@ -46,9 +47,11 @@ class PortIoDecodeTest {
         assertDecodes64("f3 6e", long64(Mnemonic.OUTSB, 2, 8, PREFIX_REP));
     }
 
+    /** ins stores to [rdi]: an implicit memory write. */
     @Test
     void repInsw() throws UndecodableException {
-        assertDecodes64("66 f3 6d", long64(Mnemonic.INSW, 3, 16, PREFIX_REP | PREFIX_OPERAND_SIZE));
+        assertDecodes64("66 f3 6d", long64(Mnemonic.INSW, 3, 16, PREFIX_REP | PREFIX_OPERAND_SIZE,
+                ATTRIBUTE_WRITES_MEMORY));
     }
 
     @Test

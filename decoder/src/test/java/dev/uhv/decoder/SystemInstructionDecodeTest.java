@@ -6,6 +6,7 @@ import static dev.uhv.decoder.DecodeAssertions.imm;
 import static dev.uhv.decoder.DecodeAssertions.long64;
 import static dev.uhv.decoder.DecodeAssertions.mem;
 import static dev.uhv.decoder.DecodeAssertions.reg;
+import static dev.uhv.decoder.DecodedInstruction.ATTRIBUTE_WRITES_MEMORY;
 import static dev.uhv.decoder.DecodedInstruction.PREFIX_ADDRESS_SIZE;
 import static dev.uhv.decoder.DecodedInstruction.PREFIX_LOCK;
 import static dev.uhv.decoder.DecodedInstruction.PREFIX_REPNE;
@@ -104,9 +105,9 @@ class SystemInstructionDecodeTest {
     void lockRexWRepneAndAddressSizePrefixes() throws UndecodableException {
         assertDecodes64("f0 48 0f b1 0b",
                 new DecodedInstruction(Mnemonic.OTHER, "cmpxchg", 5, 64, 64, PREFIX_LOCK | PREFIX_REX_W,
-                        List.of(mem(DS, RBX, NONE, 0, 0, 64), reg(RCX, 64))));
-        assertDecodes64("f2 ae", new DecodedInstruction(Mnemonic.OTHER, "scasb", 2, 8, 64, PREFIX_REPNE, List.of()));
-        assertDecodes64("67 ac", new DecodedInstruction(Mnemonic.OTHER, "lodsb", 2, 8, 32, PREFIX_ADDRESS_SIZE,
+                        ATTRIBUTE_WRITES_MEMORY, List.of(mem(DS, RBX, NONE, 0, 0, 64), reg(RCX, 64))));
+        assertDecodes64("f2 ae", new DecodedInstruction(Mnemonic.OTHER, "scasb", 2, 8, 64, PREFIX_REPNE, 0, List.of()));
+        assertDecodes64("67 ac", new DecodedInstruction(Mnemonic.OTHER, "lodsb", 2, 8, 32, PREFIX_ADDRESS_SIZE, 0,
                 List.of()));
     }
 

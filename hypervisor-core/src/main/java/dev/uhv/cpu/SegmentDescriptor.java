@@ -83,6 +83,11 @@ public record SegmentDescriptor(long raw) {
         return isCode() && (raw & L) != 0 && (raw & DB) == 0;
     }
 
+    /** L = 1 with D = 1: reserved for code in IA-32e mode, where a far jmp or call to it is #GP (SDM Vol. 2A, JMP). */
+    public boolean isReservedLongCode() {
+        return isCode() && (raw & L) != 0 && (raw & DB) != 0;
+    }
+
     /** 64 for long-mode code, else 32 or 16 by D/B. */
     public int codeBits() {
         if (isLongCode()) {

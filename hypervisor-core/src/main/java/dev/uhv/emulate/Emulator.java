@@ -18,7 +18,7 @@ public interface Emulator {
     /** The mnemonics this family emulates. */
     Set<Mnemonic> mnemonics();
 
-    /** Whether this family takes insn (default: all of its mnemonics). MOV is shared by CR and DR. */
+    /** Whether this family takes insn (default: all of its mnemonics). MOV is shared by CR, DR and segment loads. */
     default boolean accepts(DecodedInstruction insn) {
         return true;
     }

@@ -35,7 +35,7 @@ public final class EmulatorTable {
         return new EmulatorTable(List.of(new ControlRegisterEmulator(), new DebugRegisterEmulator(),
                 new MsrEmulator(), new CpuidEmulator(), new PortIoEmulator(), new DescriptorTableEmulator(),
                 new SystemEmulator(), new TimeStampEmulator(), new SystemCallEmulator(personality),
-                new InterruptEmulator(personality)));
+                new InterruptEmulator(personality), new SegmentLoadEmulator(), new FarTransferEmulator()));
     }
 
     /** The emulator for insn, or null when uhv does not emulate it. */

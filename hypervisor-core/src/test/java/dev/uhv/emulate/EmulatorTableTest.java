@@ -69,7 +69,21 @@ class EmulatorTableTest {
         "0f 07, SystemCallEmulator, sysret",
         "0f 35, SystemCallEmulator, sysexit",
         "cd 80, InterruptEmulator, int 0x80",
-        "cd 21, InterruptEmulator, int 0x21"})
+        "cd 21, InterruptEmulator, int 0x21",
+        "8e d8, SegmentLoadEmulator, mov ds ax",
+        "8e d0, SegmentLoadEmulator, mov ss ax",
+        "0f a1, SegmentLoadEmulator, pop fs",
+        "0f a9, SegmentLoadEmulator, pop gs",
+        "0f b2 00, SegmentLoadEmulator, lss",
+        "0f b4 00, SegmentLoadEmulator, lfs",
+        "0f b5 00, SegmentLoadEmulator, lgs",
+        "48 ff 2c 24, FarTransferEmulator, ljmp m16:64",
+        "ff 18, FarTransferEmulator, lcall m16:32",
+        "cb, FarTransferEmulator, lret",
+        "48 cb, FarTransferEmulator, lretq",
+        "ca 08 00, FarTransferEmulator, lret imm16",
+        "cf, FarTransferEmulator, iretd",
+        "48 cf, FarTransferEmulator, iretq"})
     void dispatchesEachFamilysInstructions(String hex, String emulatorClass, String what) {
         Emulator e = find(hex);
 
@@ -81,7 +95,12 @@ class EmulatorTableTest {
     @ValueSource(strings = {
         "48 8b 03", // mov rax, [rbx]
         "48 89 d8", // mov rax, rbx
-        "8e d8", // mov ds, ax
+        "8c d8", // mov eax, ds: reads run natively
+        "0f a0", // push fs
+        "58", // pop rax
+        "c3", // near ret
+        "ff e0", // near jmp rax
+        "e8 00 00 00 00", // near call
         "cc", // int3
         "90", // nop
         "0f 0b", // ud2
@@ -101,13 +120,16 @@ class EmulatorTableTest {
         assertEquals(InstructionFamily.SYSTEM, find("f4").family());
         assertEquals(InstructionFamily.TIME_STAMP, find("0f 31").family());
         assertEquals(InstructionFamily.SYSTEM_CALL, find("0f 05").family());
+        assertEquals(InstructionFamily.SEGMENT, find("8e d8").family());
+        assertEquals(InstructionFamily.FAR_TRANSFER, find("48 cf").family());
     }
 
     @Test
     void onlyMovIsSharedBetweenFamilies() {
         List<Emulator> all = List.of(new ControlRegisterEmulator(), new DebugRegisterEmulator(), new MsrEmulator(),
                 new CpuidEmulator(), new PortIoEmulator(), new DescriptorTableEmulator(), new SystemEmulator(),
-                new TimeStampEmulator(), new SystemCallEmulator(null));
+                new TimeStampEmulator(), new SystemCallEmulator(null), new InterruptEmulator(null),
+                new SegmentLoadEmulator(), new FarTransferEmulator());
         Map<Mnemonic, Integer> owners = new EnumMap<>(Mnemonic.class);
         for (Emulator e : all) {
             for (Mnemonic m : e.mnemonics()) {
@@ -116,7 +138,7 @@ class EmulatorTableTest {
         }
 
         owners.values().removeIf(n -> n == 1);
-        assertEquals(Map.of(Mnemonic.MOV, 2), owners);
+        assertEquals(Map.of(Mnemonic.MOV, 3), owners);
     }
 
     @Test

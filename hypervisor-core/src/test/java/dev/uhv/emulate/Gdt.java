@@ -14,6 +14,8 @@ final class Gdt {
     static final int TYPE_TSS_BUSY = 0xb;
     /** A flat 64-bit ring-0 code segment: L=1, P=1, S=1, type execute/read, accessed. */
     static final long CODE64 = 0x00af_9b00_0000_ffffL;
+    /** Flags nibbles (G, D/B, L, AVL) of 4 GiB segments: 64-bit code, 32-bit code and data. */
+    static final int FLAGS_CODE64 = 0xa, FLAGS_32 = 0xc;
 
     private final GuestMemory memory;
     private final long base;
@@ -50,6 +52,24 @@ final class Gdt {
     Gdt load(VirtualCpu cpu, int limit) {
         cpu.tables().setGdtr(new TableRegister(base, limit));
         return this;
+    }
+
+    /**
+     * An 8-byte segment descriptor: access is the byte with P, DPL, S and type (0x9b: present ring-0
+     * execute/read code, accessed), flags the nibble with G, D/B, L and AVL; limit is the 20-bit field.
+     */
+    static long segment(long base, long limit, int access, int flags) {
+        return (limit & 0xffff)
+                | (base & 0xff_ffffL) << 16
+                | (long) (access & 0xff) << 40
+                | ((limit >>> 16) & 0xf) << 48
+                | (long) (flags & 0xf) << 52
+                | ((base >>> 24) & 0xff) << 56;
+    }
+
+    /** A flat 4 GiB segment with the given access byte and flags nibble. */
+    static long flat(int access, int flags) {
+        return segment(0, 0xfffff, access, flags);
     }
 
     /** The two quadwords of a 64-bit system descriptor, DPL 0. */

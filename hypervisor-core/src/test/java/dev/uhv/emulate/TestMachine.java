@@ -54,18 +54,24 @@ final class TestMachine {
     long hostTsc = 1_000_000;
 
     private final Decoder decoder = Decoder.forMode(MachineMode.LONG_64);
+    private final Decoder decoder32 = Decoder.forMode(MachineMode.LEGACY_32);
 
     TestMachine() {
         this(false, HOST_XCR0);
     }
 
     TestMachine(boolean ignoreMsrs, long hostXcr0) {
-        this(ignoreMsrs, hostXcr0, TestMachine::host);
+        this(ignoreMsrs, hostXcr0, EFER, TestMachine::host);
     }
 
-    private TestMachine(boolean ignoreMsrs, long hostXcr0, HostCpuid host) {
+    /** A machine whose EFER starts at efer (0: 32-bit protected mode, outside IA-32e mode). */
+    TestMachine(long efer) {
+        this(false, HOST_XCR0, efer, TestMachine::host);
+    }
+
+    private TestMachine(boolean ignoreMsrs, long hostXcr0, long efer, HostCpuid host) {
         ControlRegisters cr = new ControlRegisters(CR0, CR4, PHYSICAL_ADDRESS_BITS);
-        MsrFile msrs = new MsrFile(regs, () -> hostTsc, EFER, PHYSICAL_ADDRESS_BITS);
+        MsrFile msrs = new MsrFile(regs, () -> hostTsc, efer, PHYSICAL_ADDRESS_BITS);
         cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(host), hostXcr0);
         ports.register(DEVICE_PORT, DEVICE_PORTS, device);
         machine = new Machine(cpu, memory, ports, ignoreMsrs, hostXcr0);
@@ -89,7 +95,7 @@ final class TestMachine {
 
     /** The same machine on an "AuthenticAMD" host. */
     static TestMachine amd() {
-        return new TestMachine(false, HOST_XCR0, (leaf, subleaf) -> leaf == 0
+        return new TestMachine(false, HOST_XCR0, EFER, (leaf, subleaf) -> leaf == 0
                 ? new CpuidResult(0xd, 0x68747541, 0x444d4163, 0x69746e65) : host(leaf, subleaf));
     }
 
@@ -98,6 +104,15 @@ final class TestMachine {
     }
 
     DecodedInstruction decode(String hex) {
+        return decode(decoder, hex);
+    }
+
+    /** Decodes hex as 32-bit code (compatibility mode or 32-bit protected mode). */
+    DecodedInstruction decode32(String hex) {
+        return decode(decoder32, hex);
+    }
+
+    private static DecodedInstruction decode(Decoder decoder, String hex) {
         byte[] bytes = bytes(hex);
         try {
             DecodedInstruction insn = decoder.decode(bytes, bytes.length);
