@@ -9,7 +9,9 @@
  *   3. map guest RAM (the memfd uhv created) MAP_SHARED at guest-physical addresses, refusing any
  *      overlap (MAP_FIXED_NOREPLACE): guest address == host address;
  *   4. unmap the vDSO and vvar pages, so guest code cannot jump into host code that makes syscalls;
- *   5. ask for CPUID faulting and RDTSC faulting where the host allows them;
+ *   5. ask for CPUID faulting and RDTSC faulting where the host allows them, and install a flat data
+ *      segment as entry 0 of an LDT of its own, which uhv gives the guest as its stack segment while
+ *      it runs at virtual CPL0: a native iretq to ring 3 then shows as a changed SS;
  *   6. close every file descriptor;
  *   7. install a seccomp filter that kills the process on any system call except the one
  *      kill(self, SIGSTOP) below, from that instruction's address: the second wall behind
@@ -31,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/ldt.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -55,7 +58,24 @@ enum {
 enum { FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2 };
 
 /* Reported to uhv in r12 at the stop. */
-enum { ACTIVE_CPUID_FAULT = 1, ACTIVE_TSC_FAULT = 2 };
+enum { ACTIVE_CPUID_FAULT = 1, ACTIVE_TSC_FAULT = 2, ACTIVE_KERNEL_SS = 4 };
+
+/* A flat, writable, 32-bit data segment as LDT entry 0: selector (0 << 3) | 4 | 3 = 0x7. (The
+ * GDT's TLS slots would do as well, but a 64-bit set_thread_area is ENOSYS on these hosts.) */
+static int install_kernel_stack_segment(void) {
+    struct user_desc d;
+    memset(&d, 0, sizeof d);
+    d.entry_number = 0;
+    d.base_addr = 0;
+    d.limit = 0xfffff;
+    d.seg_32bit = 1;
+    d.contents = 0;
+    d.read_exec_only = 0;
+    d.limit_in_pages = 1;
+    d.seg_not_present = 0;
+    d.useable = 1;
+    return (int)syscall(SYS_modify_ldt, 1, &d, sizeof d);
+}
 
 /* Address just past the stop's syscall instruction: seccomp_data.instruction_pointer. */
 extern const char uhv_child_stop_ip[];
@@ -162,6 +182,9 @@ int main(int argc, char **argv) {
     }
     if ((flags & FLAG_TSC_FAULT) && prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) == 0) {
         active |= ACTIVE_TSC_FAULT;
+    }
+    if (install_kernel_stack_segment() == 0) {
+        active |= ACTIVE_KERNEL_SS;
     }
     pid_t self = getpid();
     /* Nothing of the host may stay reachable through a descriptor, memfd included (the mapping

@@ -32,6 +32,8 @@ public final class VirtualCpu {
     private int cpl;
     private int codeBits = 64;
     private int bootCodeBits = 64;
+    /** The host SS that marks virtual CPL0-2 (0: not available, SS stays the host's). */
+    private int kernelStackSelector;
 
     public VirtualCpu(RegisterFile regs, ControlRegisters cr, MsrFile msrs, CpuidModel cpuid, long xcr0) {
         this.regs = regs;
@@ -100,6 +102,38 @@ public final class VirtualCpu {
         codeBits = bits;
         cpl = newCpl;
         regs.setCs(bits == 64 ? HOST_CODE64 : HOST_CODE32);
+        if (kernelStackSelector != 0) {
+            regs.setSs(newCpl < 3 ? kernelStackSelector : HOST_DATA);
+        }
+    }
+
+    /**
+     * Runs the guest at virtual CPL0-2 on host SS = selector (a flat data segment of the child's own,
+     * distinct from the host's user SS). An `iretq` to ring 3 whose selectors the host accepts (CS
+     * 0x33 or 0x23 with SS 0x2b, Linux's layout) runs natively without a trap; it loads SS from its
+     * frame, and {@link #followNativeReturnToUser} sees the change at the next trap.
+     */
+    public void useKernelStackSelector(int selector) {
+        kernelStackSelector = selector;
+        regs.setSs(cpl < 3 ? selector : HOST_DATA);
+    }
+
+    /**
+     * At a trap: if the guest left virtual CPL0-2 natively (its SS is no longer the kernel marker),
+     * it is at CPL3 on the selectors the host's CPU loaded from its frame, which are its own. The
+     * frame's IF was not seen; a ring-3 program runs with interrupts enabled. Returns whether it did.
+     */
+    public boolean followNativeReturnToUser() {
+        if (kernelStackSelector == 0 || cpl == 3 || regs.ss() == kernelStackSelector) {
+            return false;
+        }
+        int hostCs = regs.cs();
+        selectors[Register.CS.index()] = hostCs;
+        selectors[Register.SS.index()] = regs.ss();
+        codeBits = hostCs == HOST_CODE32 ? 32 : 64;
+        cpl = 3;
+        interruptFlag = true;
+        return true;
     }
 
     /** The guest's selector in a segment register (ES..GS). */

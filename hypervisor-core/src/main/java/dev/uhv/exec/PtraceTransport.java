@@ -22,6 +22,10 @@ import java.nio.file.Path;
 public final class PtraceTransport implements AutoCloseable, SignalInfo {
     /** Flags for uhv-child: ask for CPUID and RDTSC faulting. */
     public static final int FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2;
+    /** Reported by uhv-child: its own LDT holds a flat data segment for virtual CPL0's SS. */
+    public static final int ACTIVE_KERNEL_SS = 4;
+    /** That segment's selector: LDT entry 0, RPL 3. */
+    public static final int KERNEL_SS_SELECTOR = 0x7;
     /** SIGTRAP | 0x80: a system-call stop under PTRACE_O_TRACESYSGOOD. */
     private static final int SYSCALL_STOP = Signals.SIGTRAP | 0x80;
     private static final int SI_CODE_OFFSET = 8, SI_ADDR_OFFSET = 16;

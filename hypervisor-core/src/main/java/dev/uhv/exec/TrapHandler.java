@@ -23,6 +23,8 @@ import dev.uhv.emulate.Machine;
 import dev.uhv.emulate.Outcome;
 import dev.uhv.cpu.Canonical;
 import dev.uhv.linux.Signals;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns one trap of the guest into an outcome: fetch the bytes at rip from guest RAM, decode (through
@@ -32,6 +34,7 @@ import dev.uhv.linux.Signals;
  * goes to the guest's IDT. No allocation when the decode cache hits and the emulator continues.
  */
 final class TrapHandler {
+    private static final Logger log = LoggerFactory.getLogger(TrapHandler.class);
     /** Bytes at the entry of a syscall stop's instruction: rip is already past it, by 2 bytes. */
     private static final int SYSCALL_INSTRUCTION_LENGTH = 2;
     private static final int INT_IMM8_OPCODE = 0xcd;
@@ -53,6 +56,7 @@ final class TrapHandler {
 
     /** A fault of the instruction at rip (SIGSEGV, SIGILL, SIGTRAP, SIGFPE, SIGBUS). */
     Outcome onFault(int signal, SignalInfo info) {
+        noticeNativeRingChange();
         if (signal == Signals.SIGTRAP) {
             return debugTrap(machine.regs().rip(), info.code());
         }
@@ -66,6 +70,7 @@ final class TrapHandler {
      * a vDSO landing pad the child does not have), the call is still blocked and named.
      */
     Outcome onSystemCall() {
+        noticeNativeRingChange();
         RegisterFile r = machine.regs();
         r.setGpr(RegisterFile.GPR_RAX, r.origRax());
         long at = r.rip() - SYSCALL_INSTRUCTION_LENGTH;
@@ -77,6 +82,14 @@ final class TrapHandler {
         }
         r.setRip(at);
         return decodeAndEmulate(Signals.SIGTRAP, at, SignalInfo.NONE);
+    }
+
+    private void noticeNativeRingChange() {
+        if (machine.cpu().followNativeReturnToUser()) {
+            log.debug("the guest entered ring 3 natively (CS 0x{}, SS 0x{}) before 0x{}",
+                    Integer.toHexString(machine.regs().cs()), Integer.toHexString(machine.regs().ss()),
+                    Long.toHexString(machine.regs().rip()));
+        }
     }
 
     /**

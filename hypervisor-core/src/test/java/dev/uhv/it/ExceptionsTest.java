@@ -96,6 +96,17 @@ class ExceptionsTest {
         assertTrue(d.trapsByFamily().get("system_call") >= 4, d.trapsByFamily().toString());
     }
 
+    /** Its iretq to ring 3 runs natively (the host accepts CS 0x33, SS 0x2b); uhv still sees CPL3. */
+    @Test
+    void ring3EnteredByANativeIretqIsStillRing3() {
+        GuestRun run = InProcess.run(dir, "linux-layout.elf");
+        assertPassed(run);
+        assertLines(run.serial(), "iretq to ring 3 at CS 0x33, SS 0x2b", "vector=0x0d", "cs=0x0033", "ss=0x002b");
+        StateDump.RaisedException gp = run.dump().exceptions().get(0);
+        assertEquals(3, gp.cpl(), "raised at CPL3");
+        assertHex(Guests.symbol("linux-layout.elf", "user_hlt"), gp.rip(), "at the hlt");
+    }
+
     @Test
     void guestSingleStepsItsOwnCodeIncludingEmulatedInstructions() {
         GuestRun run = InProcess.run(dir, "tf-step.elf");
