@@ -102,9 +102,7 @@ public final class VirtualCpu {
         codeBits = bits;
         cpl = newCpl;
         regs.setCs(bits == 64 ? HOST_CODE64 : HOST_CODE32);
-        if (kernelStackSelector != 0) {
-            regs.setSs(newCpl < 3 ? kernelStackSelector : HOST_DATA);
-        }
+        restoreHostStackSegment();
     }
 
     /**
@@ -115,7 +113,14 @@ public final class VirtualCpu {
      */
     public void useKernelStackSelector(int selector) {
         kernelStackSelector = selector;
-        regs.setSs(cpl < 3 ? selector : HOST_DATA);
+        restoreHostStackSegment();
+    }
+
+    /** Puts the host SS that goes with the current CPL back into the registers. */
+    public void restoreHostStackSegment() {
+        if (kernelStackSelector != 0) {
+            regs.setSs(cpl < 3 ? kernelStackSelector : HOST_DATA);
+        }
     }
 
     /**

@@ -70,11 +70,16 @@ final class TrapHandler {
      * a vDSO landing pad the child does not have), the call is still blocked and named.
      */
     Outcome onSystemCall() {
-        noticeNativeRingChange();
         RegisterFile r = machine.regs();
         r.setGpr(RegisterFile.GPR_RAX, r.origRax());
         long at = r.rip() - SYSCALL_INSTRUCTION_LENGTH;
         DecodedInstruction insn = decodeAt(at);
+        if (insn != null && insn.mnemonic() == Mnemonic.SYSCALL) {
+            // Linux reports its constant user SS for a syscall entry, not the one the guest ran on.
+            machine.cpu().restoreHostStackSegment();
+        } else {
+            noticeNativeRingChange();
+        }
         if (insn == null || (insn.mnemonic() != Mnemonic.SYSCALL && insn.mnemonic() != Mnemonic.SYSENTER
                 && insn.mnemonic() != Mnemonic.INT)) {
             return Outcome.stop(ExitReason.GUEST_SYSCALL, String.format("a host system call with rax=%d, from an "
