@@ -10,8 +10,9 @@
  *      overlap (MAP_FIXED_NOREPLACE): guest address == host address;
  *   4. unmap the vDSO and vvar pages, so guest code cannot jump into host code that makes syscalls;
  *   5. ask for CPUID faulting and RDTSC faulting where the host allows them, and install a flat data
- *      segment as entry 0 of an LDT of its own, which uhv gives the guest as its stack segment while
- *      it runs at virtual CPL0: a native iretq to ring 3 then shows as a changed SS;
+ *      segment in its first TLS GDT slot (or else its own LDT), which uhv gives the guest as its
+ *      stack segment while it runs at virtual CPL0: a native iretq to ring 3 then shows as a
+ *      changed SS;
  *   6. close every file descriptor;
  *   7. install a seccomp filter that kills the process on any system call except the one
  *      kill(self, SIGSTOP) below, from that instruction's address: the second wall behind
@@ -58,23 +59,44 @@ enum {
 enum { FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2 };
 
 /* Reported to uhv in r12 at the stop. */
-enum { ACTIVE_CPUID_FAULT = 1, ACTIVE_TSC_FAULT = 2, ACTIVE_KERNEL_SS = 4 };
+enum { ACTIVE_CPUID_FAULT = 1, ACTIVE_TSC_FAULT = 2, ACTIVE_KERNEL_SS_GDT = 4, ACTIVE_KERNEL_SS_LDT = 8 };
 
-/* A flat, writable, 32-bit data segment as LDT entry 0: selector (0 << 3) | 4 | 3 = 0x7. (The
- * GDT's TLS slots would do as well, but a 64-bit set_thread_area is ENOSYS on these hosts.) */
-static int install_kernel_stack_segment(void) {
+/* Where the stack segment for virtual CPL0 went: GDT entry 12, the first TLS slot (selector 0x63),
+ * or entry 0 of an LDT of the child's own (selector 0x7). The TLS slot costs nothing (the kernel
+ * reloads those GDT entries on every switch anyway); an LDT is reloaded on each switch to the
+ * child, which costs ~2 us per trap on these hosts, so it is only the fallback. */
+enum { TLS_ENTRY = 12, IA32_SET_THREAD_AREA = 243 };
+
+static void flat_data_segment(struct user_desc *d, unsigned int entry) {
+    memset(d, 0, sizeof *d);
+    d->entry_number = entry;
+    d->base_addr = 0;
+    d->limit = 0xfffff;
+    d->seg_32bit = 1;
+    d->contents = 0;
+    d->read_exec_only = 0;
+    d->limit_in_pages = 1;
+    d->seg_not_present = 0;
+    d->useable = 1;
+}
+
+/* Returns ACTIVE_KERNEL_SS_GDT, ACTIVE_KERNEL_SS_LDT or 0. set_thread_area exists only as an i386
+ * call (int 0x80, where the host has IA-32 emulation), which takes a 32-bit pointer. */
+static unsigned long install_kernel_stack_segment(void) {
+    struct user_desc *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
+                                 -1, 0);
+    if (low != MAP_FAILED) {
+        flat_data_segment(low, TLS_ENTRY);
+        long ret;
+        __asm__ volatile("int $0x80" : "=a"(ret) : "a"((long)IA32_SET_THREAD_AREA), "b"((long)low) : "memory");
+        munmap(low, 4096);
+        if (ret == 0) {
+            return ACTIVE_KERNEL_SS_GDT;
+        }
+    }
     struct user_desc d;
-    memset(&d, 0, sizeof d);
-    d.entry_number = 0;
-    d.base_addr = 0;
-    d.limit = 0xfffff;
-    d.seg_32bit = 1;
-    d.contents = 0;
-    d.read_exec_only = 0;
-    d.limit_in_pages = 1;
-    d.seg_not_present = 0;
-    d.useable = 1;
-    return (int)syscall(SYS_modify_ldt, 1, &d, sizeof d);
+    flat_data_segment(&d, 0);
+    return syscall(SYS_modify_ldt, 1, &d, sizeof d) == 0 ? ACTIVE_KERNEL_SS_LDT : 0;
 }
 
 /* Address just past the stop's syscall instruction: seccomp_data.instruction_pointer. */
@@ -183,9 +205,7 @@ int main(int argc, char **argv) {
     if ((flags & FLAG_TSC_FAULT) && prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) == 0) {
         active |= ACTIVE_TSC_FAULT;
     }
-    if (install_kernel_stack_segment() == 0) {
-        active |= ACTIVE_KERNEL_SS;
-    }
+    active |= install_kernel_stack_segment();
     pid_t self = getpid();
     /* Nothing of the host may stay reachable through a descriptor, memfd included (the mapping
      * keeps guest RAM alive). */

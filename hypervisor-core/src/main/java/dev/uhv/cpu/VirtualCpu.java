@@ -112,6 +112,9 @@ public final class VirtualCpu {
      * frame, and {@link #followNativeReturnToUser} sees the change at the next trap.
      */
     public void useKernelStackSelector(int selector) {
+        if (selector == 0) {
+            return;
+        }
         kernelStackSelector = selector;
         restoreHostStackSegment();
     }

@@ -22,10 +22,20 @@ import java.nio.file.Path;
 public final class PtraceTransport implements AutoCloseable, SignalInfo {
     /** Flags for uhv-child: ask for CPUID and RDTSC faulting. */
     public static final int FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2;
-    /** Reported by uhv-child: its own LDT holds a flat data segment for virtual CPL0's SS. */
-    public static final int ACTIVE_KERNEL_SS = 4;
-    /** That segment's selector: LDT entry 0, RPL 3. */
-    public static final int KERNEL_SS_SELECTOR = 0x7;
+    /**
+     * Reported by uhv-child: where it put a flat data segment for virtual CPL0's SS: its first TLS
+     * slot in the GDT (selector 0x63), or, where the host has no i386 set_thread_area, entry 0 of an
+     * LDT of its own (selector 0x7, which makes every switch to the child reload the LDT).
+     */
+    public static final int ACTIVE_KERNEL_SS_GDT = 4, ACTIVE_KERNEL_SS_LDT = 8;
+
+    /** The selector of the CPL0 stack segment the child has, or 0. */
+    public int kernelStackSelector() {
+        if ((activeFeatures & ACTIVE_KERNEL_SS_GDT) != 0) {
+            return (12 << 3) | 3;
+        }
+        return (activeFeatures & ACTIVE_KERNEL_SS_LDT) != 0 ? (0 << 3) | 4 | 3 : 0;
+    }
     /** SIGTRAP | 0x80: a system-call stop under PTRACE_O_TRACESYSGOOD. */
     private static final int SYSCALL_STOP = Signals.SIGTRAP | 0x80;
     private static final int SI_CODE_OFFSET = 8, SI_ADDR_OFFSET = 16;

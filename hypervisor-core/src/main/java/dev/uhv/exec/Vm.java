@@ -179,9 +179,7 @@ public final class Vm implements AutoCloseable {
                     config.cpu(), flags);
             reportFaultingFeatures(transport.activeFeatures());
             machine.setRdtscTrapped((transport.activeFeatures() & PtraceTransport.FLAG_TSC_FAULT) != 0);
-            if ((transport.activeFeatures() & PtraceTransport.ACTIVE_KERNEL_SS) != 0) {
-                cpu.useKernelStackSelector(PtraceTransport.KERNEL_SS_SELECTOR);
-            }
+            cpu.useKernelStackSelector(transport.kernelStackSelector());
             setInitialState(transport.registers());
             transport.storeRegisters();
             start = System.nanoTime(); // guest time: from its first instruction, without the child's set-up

@@ -75,8 +75,7 @@ class GuestProcessTest {
                     "a small native program, never a copy of the JVM");
             assertEquals(0, t.activeFeatures() & (PtraceTransport.FLAG_CPUID_FAULT | PtraceTransport.FLAG_TSC_FAULT),
                     "no faulting was asked for");
-            assertEquals(PtraceTransport.ACTIVE_KERNEL_SS, t.activeFeatures() & PtraceTransport.ACTIVE_KERNEL_SS,
-                    "the child's LDT holds the CPL0 stack segment");
+            assertEquals(0x63, t.kernelStackSelector(), "the child's first TLS slot holds the CPL0 stack segment");
 
             t.close();
             assertFalse(Files.exists(proc), "the child is reaped: no zombie left at " + proc);
