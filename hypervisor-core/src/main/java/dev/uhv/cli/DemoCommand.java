@@ -59,6 +59,8 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("    %-16s %18s%n", name, pad(dump.msrs().get(name)));
         }
         out.printf("  Interrupt flag   %s%n", dump.interruptFlag() ? "1 (enabled)" : "0 (disabled)");
+        out.printf("  CPL              %d (CS %s, SS %s, %d-bit code)%n", dump.cpl(), dump.segments().get("cs"),
+                dump.segments().get("ss"), dump.codeBits());
         out.printf("  Traps            %d%n", dump.traps());
         dump.trapsByFamily().forEach((family, n) -> out.printf("    %-16s %18d%n", family, n));
         out.flush();

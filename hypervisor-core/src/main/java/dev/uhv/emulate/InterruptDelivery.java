@@ -53,19 +53,24 @@ public final class InterruptDelivery {
             setCr2(cpu, current);
             int cplBefore = cpu.cpl();
             try {
+                m.setSupervisorAccesses(true);
                 deliver(m, current);
+                m.setSupervisorAccesses(false);
                 record(cpu, current, cplBefore, "delivered");
                 log.debug("delivered {}", describe(current, cplBefore));
                 return Outcome.JUMP;
             } catch (GuestFault f) {
+                m.setSupervisorAccesses(false);
                 GuestEvent nested = GuestEvent.fault(f, current.kind() == GuestEvent.Kind.SOFTWARE
                         ? current.instructionRip() : current.returnRip());
-                if (current.vector() == GuestFault.DF || chain == MAX_CHAIN) {
+                if ((current.vector() == GuestFault.DF && current.kind() == GuestEvent.Kind.ABORT) || chain == MAX_CHAIN) {
                     record(cpu, current, cplBefore, "triple fault");
                     return tripleFault(cpu, current, nested);
                 }
                 record(cpu, current, cplBefore, "nested " + nested.name());
-                current = isDoubleFault(current.vector(), nested.vector())
+                setCr2(cpu, nested); // even when it becomes #DF (SDM Vol. 3A, 6.15, interrupt 14)
+                // int n is benign whatever its vector (SDM Vol. 3A, Table 6-4): the fault is delivered alone.
+                current = current.kind() != GuestEvent.Kind.SOFTWARE && isDoubleFault(current.vector(), nested.vector())
                         ? new GuestEvent(GuestFault.DF, GuestEvent.Kind.ABORT, 0, 0, nested.returnRip(),
                                 nested.returnRip(), "double fault: " + nested.name() + " while delivering "
                                 + current.name() + ": " + nested.detail())
@@ -171,8 +176,9 @@ public final class InterruptDelivery {
         cpu.setGuestRflags(gate.type() == IdtGate.TYPE_INTERRUPT ? newFlags & ~Rflags.IF : newFlags);
     }
 
+    /** A #PF sets CR2; `int 14` does not (it is no page fault). */
     private static void setCr2(VirtualCpu cpu, GuestEvent e) {
-        if (e.vector() == GuestFault.PF) {
+        if (e.vector() == GuestFault.PF && e.kind() != GuestEvent.Kind.SOFTWARE) {
             cpu.cr().writeCr2(e.faultAddress());
         }
     }

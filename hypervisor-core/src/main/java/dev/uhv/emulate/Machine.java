@@ -24,6 +24,7 @@ public final class Machine {
     private final long hostXcr0;
     private long lowestMapped;
     private boolean rdtscTrapped;
+    private boolean supervisorAccesses;
 
     public Machine(VirtualCpu cpu, GuestMemory memory, PortBus ports, boolean ignoreMsrs, long hostXcr0) {
         this.cpu = cpu;
@@ -69,6 +70,14 @@ public final class Machine {
      */
     public void setLowestMapped(long address) {
         lowestMapped = address;
+    }
+
+    /**
+     * While set, memory accesses are the CPU's implicit supervisor accesses (IDT, GDT and TSS reads,
+     * exception frame pushes): a #PF they raise has U = 0 whatever the CPL (SDM Vol. 3A, 4.6).
+     */
+    public void setSupervisorAccesses(boolean value) {
+        supervisorAccesses = value;
     }
 
     public long lowestMapped() {
@@ -158,7 +167,7 @@ public final class Machine {
     }
 
     private GuestFault outside(long address, int size, long errorCode) {
-        if (cpu.cpl() == 3) {
+        if (cpu.cpl() == 3 && !supervisorAccesses) {
             errorCode |= PF_USER;
         }
         return GuestFault.pf(address, errorCode, String.format("%s of %d bytes at 0x%x, outside guest RAM (0x%x..0x%x)",

@@ -39,10 +39,19 @@ public final class SystemCallEmulator implements Emulator {
         return Set.of(Mnemonic.SYSCALL, Mnemonic.SYSRET, Mnemonic.SYSENTER, Mnemonic.SYSEXIT);
     }
 
-    /** sysret and sysexit are CPL0 only (#GP(0)); syscall and sysenter are how CPL3 enters. */
+    /**
+     * sysret and sysexit are CPL0 only, but their #UD conditions come before the CPL check (SDM Vol.
+     * 2B), so they check CPL themselves; syscall and sysenter are how CPL3 enters.
+     */
     @Override
     public boolean privileged(DecodedInstruction insn) {
-        return insn.mnemonic() == Mnemonic.SYSRET || insn.mnemonic() == Mnemonic.SYSEXIT;
+        return false;
+    }
+
+    private static void requireCpl0(Machine m, String what) throws GuestFault {
+        if (m.cpu().cpl() != 0) {
+            throw GuestFault.gp(what + " at CPL" + m.cpu().cpl());
+        }
     }
 
     @Override
@@ -86,9 +95,9 @@ public final class SystemCallEmulator implements Emulator {
         long flags = cpu.guestRflags() & ~Rflags.RF;
         r.setGpr(RegisterFile.GPR_RCX, r.rip() + insn.length());
         r.setGpr(11, flags);
-        int cs = (int) (msrs.star() >>> 32) & 0xfffc;
-        cpu.enterCode(cs, 64, 0);
-        cpu.setSelector(Register.SS, cs + 8);
+        int base = (int) (msrs.star() >>> 32) & 0xffff;
+        cpu.enterCode(base & 0xfffc, 64, 0);
+        cpu.setSelector(Register.SS, base + 8); // STAR[47:32] + 8, RPL bits and all (SDM Vol. 2B, SYSCALL)
         cpu.setGuestRflags(flags & ~msrs.sfmask());
         r.setRip(target);
         return Outcome.JUMP;
@@ -107,6 +116,7 @@ public final class SystemCallEmulator implements Emulator {
         if (!longMode(m) || cpu.codeBits() != 64) {
             throw GuestFault.ud("sysret outside 64-bit mode");
         }
+        requireCpl0(m, "sysret");
         RegisterFile r = m.regs();
         int base = (int) (msrs.star() >>> 48) & 0xffff;
         long rip = r.gpr(RegisterFile.GPR_RCX);
@@ -164,6 +174,7 @@ public final class SystemCallEmulator implements Emulator {
         if (longMode(m) && cpu.cpuid().isAmd()) {
             throw GuestFault.ud("sysexit in long mode on an AMD CPU");
         }
+        requireCpl0(m, "sysexit");
         int base = (int) cpu.msrs().sysenterCs() & 0xfffc;
         if (base == 0) {
             throw GuestFault.gp("sysexit with SYSENTER_CS = 0");

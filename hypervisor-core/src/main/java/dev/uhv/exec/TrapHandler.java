@@ -166,7 +166,7 @@ final class TrapHandler {
         try {
             insn = cache().decode(rip, window, n);
         } catch (UndecodableException e) {
-            if (n < window.length) {
+            if (e.isTruncated() && n < window.length) {
                 return raise(fetchFault(rip, rip + n)); // the instruction runs off the end of guest RAM
             }
             return raise(new GuestEvent(GuestFault.UD, GuestEvent.Kind.FAULT, -1, 0, rip, rip,
@@ -195,9 +195,12 @@ final class TrapHandler {
         }
         if (outcome == Outcome.ADVANCE) {
             r.setRip(rip + insn.length());
-            if (stepping) {
-                return singleStep(rip + insn.length()); // the trap the native run loses to the fault
-            }
+        }
+        // TF at the start of an instruction traps after it (SDM Vol. 3A, 17.3.1.4), a trap the native
+        // run loses to the fault; not after int n, whose delivery clears TF for the handler.
+        if (stepping && (outcome == Outcome.ADVANCE
+                || (outcome == Outcome.JUMP && emulator.family() != InstructionFamily.INTERRUPT))) {
+            return singleStep(r.rip());
         }
         return outcome;
     }
@@ -215,6 +218,10 @@ final class TrapHandler {
             int code = info.code();
             if (code == SignalInfo.SEGV_MAPERR || code == SignalInfo.SEGV_ACCERR) {
                 return raise(pageFault(insn, rip, info.address(), code == SignalInfo.SEGV_ACCERR, text));
+            }
+            if (insn.mnemonicText().equals("bound")) {
+                // Linux reports #BR (BOUND range exceeded, a fault) as SIGSEGV like a #GP.
+                return raise(new GuestEvent(GuestFault.BR, GuestEvent.Kind.FAULT, -1, 0, rip, rip, "`" + text + "`"));
             }
             if (cpu.cpl() > 0 || hasNonCanonicalOperand(insn)) {
                 return raise(new GuestEvent(GuestFault.GP, GuestEvent.Kind.FAULT, 0, 0, rip, rip, "`" + text + "`"));

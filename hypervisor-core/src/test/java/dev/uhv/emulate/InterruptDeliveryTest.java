@@ -210,6 +210,44 @@ class InterruptDeliveryTest {
     }
 
     @Test
+    void aFaultWhileDeliveringIntNIsDeliveredAloneWhateverTheVector() {
+        toUser();
+        t.memory.writeU64(TSS + 4, TestMachine.RAM_SIZE + 0x1000L); // RSP0 outside RAM: the push faults
+        gate(GuestFault.GP, KERNEL_CS, HANDLER, 0xe, 3, 0, true);  // int 13 allowed from CPL3
+        t.memory.writeU64(TSS + 36, IST1_STACK);
+        gate(GuestFault.PF, KERNEL_CS, HANDLER + 0x100, 0xe, 0, 1, true);
+        assertSame(Outcome.JUMP, raise(GuestEvent.software(GuestFault.GP, TestMachine.RIP, TestMachine.RIP + 2, "")));
+        assertEquals(HANDLER + 0x100, t.regs.rip(), "the #PF alone, not #DF: int n is benign");
+        assertEquals(TestMachine.RAM_SIZE + 0x1000L - 8, t.cpu.cr().cr2());
+    }
+
+    @Test
+    void cr2TakesTheSecondAddressWhenAPageFaultBecomesADoubleFault() {
+        toUser();
+        t.memory.writeU64(TSS + 4, TestMachine.RAM_SIZE + 0x1000L);
+        gate(GuestFault.DF, KERNEL_CS, HANDLER, 0xe, 0, 1, true);
+        raise(new GuestEvent(GuestFault.PF, GuestEvent.Kind.FAULT, 0x4, 0x7f00_0000, 0x1000, 0x1000, ""));
+        assertEquals(HANDLER, t.regs.rip(), "#DF");
+        assertEquals(TestMachine.RAM_SIZE + 0x1000L - 8, t.cpu.cr().cr2(), "the stack push's address");
+    }
+
+    @Test
+    void int14LeavesCr2Alone() {
+        t.cpu.cr().writeCr2(0x1234);
+        raise(GuestEvent.software(GuestFault.PF, TestMachine.RIP, TestMachine.RIP + 2, "int 14"));
+        assertEquals(0x1234, t.cpu.cr().cr2());
+    }
+
+    @Test
+    void framePushesAreSupervisorAccesses() {
+        toUser();
+        t.memory.writeU64(TSS + 4, TestMachine.RAM_SIZE + 0x1000L);
+        raise(fault(GuestFault.UD, -1));
+        List<ExceptionRecord> history = t.cpu.exceptions().last();
+        assertEquals("nested #PF(0x2)", history.get(0).outcome(), "W set, U clear");
+    }
+
+    @Test
     void pageFaultSetsCr2() {
         raise(new GuestEvent(GuestFault.PF, GuestEvent.Kind.FAULT, 0x2, 0x7f00_0000, 0x1000, 0x1000, ""));
         assertEquals(0x7f00_0000, t.cpu.cr().cr2());

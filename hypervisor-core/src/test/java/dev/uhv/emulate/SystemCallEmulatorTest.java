@@ -118,11 +118,22 @@ class SystemCallEmulatorTest {
     }
 
     @Test
-    void sysretAndSysexitNeedCpl0SyscallAndSysenterDoNot() {
-        assertTrue(emulator.privileged(t.decode("48 0f 07")));
-        assertTrue(emulator.privileged(t.decode("0f 35")));
-        assertFalse(emulator.privileged(t.decode("0f 05")));
-        assertFalse(emulator.privileged(t.decode("0f 34")));
+    void sysretAtCpl3IsGpButItsUdConditionsComeFirst() throws GuestFault {
+        msrs(t);
+        atUserLevel(t, 64);
+        t.setGpr(GPR_RCX, 0x40_1000);
+        t.fault(emulator, "48 0f 07", GuestFault.GP);
+        t.cpu.msrs().write(Msr.EFER.index(), t.cpu.msrs().efer() & ~MsrFile.EFER_SCE);
+        t.fault(emulator, "48 0f 07", GuestFault.UD);
+    }
+
+    @Test
+    void syscallTakesSsFromStarUnmasked() throws GuestFault {
+        t.cpu.msrs().write(Msr.STAR.index(), 0x001b_000bL << 32);
+        t.cpu.msrs().write(Msr.LSTAR.index(), LSTAR);
+        t.run(emulator, "0f 05");
+        assertEquals(0x08, t.cpu.selector(Register.CS), "CS has its RPL bits cleared");
+        assertEquals(0x13, t.cpu.selector(Register.SS), "SS = STAR[47:32] + 8");
     }
 
     @Test
