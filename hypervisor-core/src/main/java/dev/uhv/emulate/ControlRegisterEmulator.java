@@ -31,6 +31,11 @@ public final class ControlRegisterEmulator implements Emulator {
     }
 
     @Override
+    public boolean privileged(DecodedInstruction insn) {
+        return true;
+    }
+
+    @Override
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
         ControlRegisters cr = m.cpu().cr();
         switch (insn.mnemonic()) {

@@ -24,12 +24,6 @@ public final class CpuidEmulator implements Emulator {
         return Set.of(Mnemonic.CPUID);
     }
 
-    /** cpuid runs at any CPL. */
-    @Override
-    public boolean privileged(DecodedInstruction insn) {
-        return false;
-    }
-
     @Override
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
         RegisterFile r = m.regs();

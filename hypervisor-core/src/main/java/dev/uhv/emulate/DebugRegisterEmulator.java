@@ -27,6 +27,11 @@ public final class DebugRegisterEmulator implements Emulator {
     }
 
     @Override
+    public boolean privileged(DecodedInstruction insn) {
+        return true;
+    }
+
+    @Override
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
         int drOperand = Operands.indexOfKind(insn, Register.Kind.DEBUG);
         int n = ((Operand.Reg) insn.operand(drOperand)).register().index();

@@ -24,12 +24,13 @@ public interface Emulator {
     }
 
     /**
-     * Whether insn needs CPL0: at a higher CPL the trap handler raises #GP(0) without calling
-     * {@link #emulate}. Families with finer rules (IOPL for I/O and CLI/STI, CR4.TSD for RDTSC,
-     * CR4.UMIP for the table stores) answer false and check in emulate.
+     * Whether insn needs CPL0 (control, debug and model-specific registers, hlt, lgdt...): at a higher
+     * CPL the trap handler raises #GP(0) without calling {@link #emulate}. Families with other rules
+     * (IOPL for I/O and cli/sti, CR4.TSD for rdtsc, CR4.UMIP for the table stores, #UD before #GP for
+     * sysret, descriptor checks for segment loads and far transfers) answer false and check in emulate.
      */
     default boolean privileged(DecodedInstruction insn) {
-        return true;
+        return false;
     }
 
     /**

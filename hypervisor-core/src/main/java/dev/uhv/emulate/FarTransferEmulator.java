@@ -51,12 +51,6 @@ public final class FarTransferEmulator implements Emulator {
         };
     }
 
-    /** Not privileged: far transfers run at any CPL; the selector and descriptor checks decide. */
-    @Override
-    public boolean privileged(DecodedInstruction insn) {
-        return false;
-    }
-
     @Override
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
         switch (insn.mnemonic()) {

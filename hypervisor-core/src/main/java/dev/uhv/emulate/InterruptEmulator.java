@@ -34,11 +34,6 @@ public final class InterruptEmulator implements Emulator {
     }
 
     @Override
-    public boolean privileged(DecodedInstruction insn) {
-        return false;
-    }
-
-    @Override
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
         long rip = m.regs().rip();
         long next = rip + insn.length();

@@ -33,6 +33,11 @@ public final class MsrEmulator implements Emulator {
     }
 
     @Override
+    public boolean privileged(DecodedInstruction insn) {
+        return true;
+    }
+
+    @Override
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
         RegisterFile r = m.regs();
         MsrFile msrs = m.cpu().msrs();

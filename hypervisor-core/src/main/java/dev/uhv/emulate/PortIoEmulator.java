@@ -35,11 +35,6 @@ public final class PortIoEmulator implements Emulator {
     }
 
     @Override
-    public boolean privileged(DecodedInstruction insn) {
-        return false;
-    }
-
-    @Override
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
         switch (insn.mnemonic()) {
             case IN -> {

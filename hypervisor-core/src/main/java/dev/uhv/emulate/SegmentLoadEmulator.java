@@ -48,12 +48,6 @@ public final class SegmentLoadEmulator implements Emulator {
                 && r.register().kind() == Register.Kind.SEGMENT;
     }
 
-    /** Not privileged: segment loads run at any CPL; the descriptor checks decide. */
-    @Override
-    public boolean privileged(DecodedInstruction insn) {
-        return false;
-    }
-
     @Override
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
         switch (insn.mnemonic()) {

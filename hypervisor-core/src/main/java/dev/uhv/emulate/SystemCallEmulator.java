@@ -39,15 +39,7 @@ public final class SystemCallEmulator implements Emulator {
         return Set.of(Mnemonic.SYSCALL, Mnemonic.SYSRET, Mnemonic.SYSENTER, Mnemonic.SYSEXIT);
     }
 
-    /**
-     * sysret and sysexit are CPL0 only, but their #UD conditions come before the CPL check (SDM Vol.
-     * 2B), so they check CPL themselves; syscall and sysenter are how CPL3 enters.
-     */
-    @Override
-    public boolean privileged(DecodedInstruction insn) {
-        return false;
-    }
-
+    /** sysret and sysexit are CPL0 only, checked after their #UD conditions (SDM Vol. 2B). */
     private static void requireCpl0(Machine m, String what) throws GuestFault {
         if (m.cpu().cpl() != 0) {
             throw GuestFault.gp(what + " at CPL" + m.cpu().cpl());

@@ -26,12 +26,6 @@ public final class TimeStampEmulator implements Emulator {
         return Set.of(Mnemonic.RDTSC, Mnemonic.RDTSCP);
     }
 
-    /** CPL3 may read the TSC unless CR4.TSD (SDM Vol. 2B, RDTSC). */
-    @Override
-    public boolean privileged(DecodedInstruction insn) {
-        return false;
-    }
-
     @Override
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
         if (m.cpu().cpl() > 0 && (m.cpu().cr().cr4() & ControlRegisters.CR4_TSD) != 0) {

@@ -109,6 +109,27 @@ class EmulatorTableTest {
         assertNull(find(hex));
     }
 
+    /** Which instructions the trap handler refuses at CPL3 with #GP(0) before emulating them. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "0f 22 c0, true", // mov cr0, rax
+        "0f 23 f8, true", // mov dr7, rax
+        "0f 32, true", // rdmsr
+        "f4, true", // hlt
+        "0f 01 10, true", // lgdt
+        "fa, false", // cli: IOPL decides
+        "e6 e9, false", // out: IOPL and the I/O bitmap decide
+        "0f a2, false", // cpuid
+        "0f 31, false", // rdtsc: CR4.TSD decides
+        "0f 01 00, false", // sgdt: CR4.UMIP decides
+        "48 0f 07, false", // sysret: #UD first
+        "cd 21, false", // int n: the gate's DPL decides
+        "48 cf, false"}) // iretq
+    void privilegedInstructionsAreThoseThatNeedCpl0(String hex, boolean privileged) {
+        TestMachine t = new TestMachine();
+        assertEquals(privileged, find(hex).privileged(t.decode(hex)), hex);
+    }
+
     @Test
     void familiesNameThemselves() {
         assertEquals(InstructionFamily.CONTROL_REGISTER, find("0f 22 c0").family());
