@@ -18,8 +18,9 @@ final class RunOptions {
     /** A year: more is a typo, and Timer cannot schedule near Long.MAX_VALUE milliseconds. */
     private static final double MAX_TIMEOUT_SECONDS = 365 * 24 * 3600;
 
-    @Option(names = "--mem", paramLabel = "SIZE", defaultValue = "64M",
-            description = "Guest RAM, a multiple of 4K, at most 1G (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mem", paramLabel = "SIZE",
+            description = "Guest RAM, a multiple of 4K, at most 1G (default: 64M, or as much as the image and "
+                    + "--stack need, up to 1G).")
     String mem;
 
     @Option(names = "--format", paramLabel = "raw|elf|elf32|elf64",
@@ -78,7 +79,7 @@ final class RunOptions {
 
     /** Validates the options and builds the run's configuration around an image already read. */
     VmConfig toConfig(byte[] image, String imageName) throws UserError {
-        long memSize = memSize(mem);
+        long memSize = mem == null ? VmConfig.AUTOMATIC_MEM_SIZE : memSize(mem);
         ImageFormat fmt = null;
         if (format != null) {
             fmt = switch (format) {
@@ -92,8 +93,9 @@ final class RunOptions {
         long load = address("--load-addr", loadAddr);
         Long entryAddr = entry == null ? null : address("--entry", entry);
         Long rsp = stack == null ? null : address("--stack", stack);
-        if (rsp != null && (rsp < 0 || rsp > memSize)) {
-            throw new UserError(String.format("--stack %s: outside guest RAM (0x0..0x%x)", stack, memSize));
+        long ramLimit = memSize == VmConfig.AUTOMATIC_MEM_SIZE ? SharedRam.MAX_SIZE : memSize;
+        if (rsp != null && (rsp < 0 || rsp > ramLimit)) {
+            throw new UserError(String.format("--stack %s: outside guest RAM (0x0..0x%x)", stack, ramLimit));
         }
         int pin = pinCpu();
         Duration limit = null;

@@ -48,6 +48,7 @@ public final class Vm implements AutoCloseable {
     /** CR0 at entry: protected mode, paging, and the bits every 64-bit kernel sets (SDM Vol. 3A, 9.8.5). */
     static final long INITIAL_CR0 = ControlRegisters.CR0_PE | ControlRegisters.CR0_MP | ControlRegisters.CR0_ET
             | ControlRegisters.CR0_NE | ControlRegisters.CR0_WP | ControlRegisters.CR0_PG;
+    static final long AUTOMATIC_STACK_ROOM = 1L << 20, AUTOMATIC_RAM_ALIGN = 2L << 20;
     static final long INITIAL_EFER = MsrFile.EFER_LME | MsrFile.EFER_LMA | MsrFile.EFER_SCE | MsrFile.EFER_NXE;
     /** An ELF32 image starts in 32-bit protected mode with paging off, as multiboot enters (EFER = 0). */
     static final long INITIAL_CR0_32 = ControlRegisters.CR0_PE | ControlRegisters.CR0_ET;
@@ -105,7 +106,8 @@ public final class Vm implements AutoCloseable {
      */
     public static Vm create(VmConfig config) throws ImageLoadException {
         HostFacts host = HostFacts.probe();
-        SharedRam ram = new SharedRam(config.memSize());
+        SharedRam ram = new SharedRam(config.memSize() != VmConfig.AUTOMATIC_MEM_SIZE ? config.memSize()
+                : automaticRamSize(config));
         try {
             LoadResult loaded = ImageLoader.load(config.image(), config.format(), ram.memory(), config.loadAddress(),
                     config.entry());
@@ -118,6 +120,29 @@ public final class Vm implements AutoCloseable {
             ram.close();
             throw e;
         }
+    }
+
+    /**
+     * Guest RAM without --mem: 64 MiB, or enough for the image's highest byte (an i386 program linked
+     * at 0x8048000, say) plus 1 MiB of stack above it, and for --stack; at most 1 GiB. An image that
+     * cannot be parsed gets the default, and the loader then says what is wrong with it.
+     */
+    static long automaticRamSize(VmConfig config) {
+        long need = VmConfig.DEFAULT_MEM_SIZE;
+        try {
+            long top = ImageLoader.highestAddress(config.image(), config.format(), config.loadAddress());
+            need = Math.max(need, roundUp(top + AUTOMATIC_STACK_ROOM, AUTOMATIC_RAM_ALIGN));
+        } catch (ImageLoadException e) {
+            log.debug("sizing guest RAM: {}", e.getMessage());
+        }
+        if (config.stackPointer() != null) {
+            need = Math.max(need, roundUp(config.stackPointer(), AUTOMATIC_RAM_ALIGN));
+        }
+        return Math.min(need, SharedRam.MAX_SIZE);
+    }
+
+    private static long roundUp(long value, long align) {
+        return value < 0 || value > SharedRam.MAX_SIZE ? SharedRam.MAX_SIZE : (value + align - 1) / align * align;
     }
 
     public VirtualCpu cpu() {

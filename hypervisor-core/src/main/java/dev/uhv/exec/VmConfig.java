@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param format       RAW, ELF (either class), ELF32 or ELF64, or null to detect RAW or ELF by magic
  * @param loadAddress  where a raw image goes
  * @param entry        entry point override, or null (raw: the load address; ELF: e_entry)
- * @param memSize      guest RAM in bytes, a multiple of 4 KiB
+ * @param memSize      guest RAM in bytes, a multiple of 4 KiB, or {@link #AUTOMATIC_MEM_SIZE}
  * @param stackPointer initial rsp, or null for the top of RAM
  * @param cpu          the host CPU to pin the vCPU thread and the child to, or -1 for none
  * @param serial       where COM1 output goes
@@ -30,6 +30,8 @@ public record VmConfig(byte[] image, String imageName, ImageFormat format, long 
                        long memSize, Long stackPointer, int cpu, OutputStream serial, OutputStream debugcon,
                        boolean ignoreMsrs, Duration timeout, long maxTraps, boolean trapRdtsc,
                        Personality personality) {
+    /** memSize for "{@link #DEFAULT_MEM_SIZE}, or as much as the image and the stack need" (no --mem). */
+    public static final long AUTOMATIC_MEM_SIZE = 0;
 
     public static final long DEFAULT_LOAD_ADDRESS = 0x100000;
     public static final long DEFAULT_MEM_SIZE = 64L << 20;

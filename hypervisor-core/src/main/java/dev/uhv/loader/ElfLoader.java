@@ -54,6 +54,21 @@ public final class ElfLoader {
         return copy(image, ram, header.elfClass(), segments, entry);
     }
 
+    /** One past the highest byte of the PT_LOAD segments (unsigned; Long.MAX_VALUE if it wraps). */
+    static long highestAddress(byte[] image, ImageFormat requested) throws ImageLoadException {
+        ElfHeader header = ElfHeader.parse(image, requested);
+        long top = 0;
+        for (int i = 0; i < header.programHeaderCount(); i++) {
+            ElfProgramHeader ph = ElfProgramHeader.read(image, header.programHeaderAt(i), i, header.elfClass());
+            if (ph.type() == ElfProgramHeader.PT_LOAD && ph.memorySize() != 0) {
+                long end = ph.physicalAddress() + ph.memorySize();
+                top = Long.compareUnsigned(end, ph.physicalAddress()) < 0 ? Long.MAX_VALUE
+                        : Math.max(top, end < 0 ? Long.MAX_VALUE : end);
+            }
+        }
+        return top;
+    }
+
     /** The PT_LOAD segments with something in memory, each checked against the file and RAM. */
     private static List<ElfProgramHeader> loadableSegments(byte[] image, ElfHeader header, GuestMemory ram)
             throws ImageLoadException {

@@ -18,6 +18,15 @@ public final class ImageLoader {
      * @param entry       where the guest starts; null means the load address for RAW and e_entry for
      *                    ELF, otherwise it overrides both
      */
+    /**
+     * One past the highest guest-physical byte the image occupies (RAW: from loadAddress; ELF: its
+     * PT_LOAD segments at p_paddr), for sizing guest RAM before loading.
+     */
+    public static long highestAddress(byte[] image, ImageFormat format, long loadAddress) throws ImageLoadException {
+        ImageFormat chosen = format != null ? format : ImageFormat.detect(image);
+        return chosen == ImageFormat.RAW ? loadAddress + image.length : ElfLoader.highestAddress(image, chosen);
+    }
+
     public static LoadResult load(byte[] image, ImageFormat format, GuestMemory ram, long loadAddress, Long entry)
             throws ImageLoadException {
         ImageFormat chosen = format != null ? format : ImageFormat.detect(image);

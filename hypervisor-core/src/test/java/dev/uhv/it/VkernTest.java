@@ -47,6 +47,15 @@ class VkernTest {
         assertTrue(r.summary().startsWith("uhv: guest exit: "), r.summary());
     }
 
+    /** Linked where ld puts an i386 program (0x8048000, above 64 MiB): RAM grows to hold it without --mem. */
+    @Test
+    void aProgramLinkedAtTheUsualI386AddressRunsWithoutMem() {
+        Result r = run("vkern32-linked-high.elf", "--personality", "vkern");
+        assertEquals(0, r.status(), r.stderr());
+        assertTrue(r.stdout().startsWith("hello from a 32-bit vkern guest\n"), r.stdout());
+        assertTrue(r.stdout().endsWith("\nvkern32 done\n"), r.stdout());
+    }
+
     @Test
     void withoutThePersonalitySyscallGoesToTheGuestsLstar() {
         // Its LSTAR is 0: the CPU would run whatever is there; the bounds keep this test finite.

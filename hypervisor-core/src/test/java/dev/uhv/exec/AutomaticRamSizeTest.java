@@ -1,0 +1,48 @@
+package dev.uhv.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.uhv.emulate.Personality;
+import dev.uhv.loader.ImageFormat;
+import dev.uhv.memory.SharedRam;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+
+/** Guest RAM without --mem: 64 MiB, or what the image and --stack need (an i386 program at 0x8048000). */
+class AutomaticRamSizeTest {
+    private static VmConfig raw(long loadAddress, int length, Long stack) {
+        return new VmConfig(new byte[length], "test", ImageFormat.RAW, loadAddress, null,
+                VmConfig.AUTOMATIC_MEM_SIZE, stack, -1, OutputStream.nullOutputStream(),
+                OutputStream.nullOutputStream(), false, null, 0, false, Personality.DEFAULT);
+    }
+
+    @Test
+    void aSmallImageGetsTheDefault() {
+        assertEquals(VmConfig.DEFAULT_MEM_SIZE, Vm.automaticRamSize(raw(0x100000, 4096, null)));
+    }
+
+    @Test
+    void anImageAboveTheDefaultGetsRamUpToItPlusAStackRoundedTo2MiB() {
+        // 0x8048000 + 0x2000 + 1 MiB of stack, rounded up to 2 MiB.
+        assertEquals(0x8200000L, Vm.automaticRamSize(raw(0x8048000, 0x2000, null)));
+    }
+
+    @Test
+    void theStackPointerCountsToo() {
+        assertEquals(0x1000_0000L, Vm.automaticRamSize(raw(0x100000, 4096, 0x1000_0000L)));
+    }
+
+    @Test
+    void neverMoreThanUhvSupports() {
+        assertEquals(SharedRam.MAX_SIZE, Vm.automaticRamSize(raw(0x7000_0000L, 4096, null)));
+    }
+
+    @Test
+    void anImageThatDoesNotParseGetsTheDefaultAndTheLoaderSaysWhy() {
+        VmConfig notElf = new VmConfig(new byte[16], "test", ImageFormat.ELF, 0x100000, null,
+                VmConfig.AUTOMATIC_MEM_SIZE, null, -1, OutputStream.nullOutputStream(),
+                OutputStream.nullOutputStream(), false, null, 0, false, Personality.DEFAULT);
+        assertEquals(VmConfig.DEFAULT_MEM_SIZE, Vm.automaticRamSize(notElf));
+    }
+}
