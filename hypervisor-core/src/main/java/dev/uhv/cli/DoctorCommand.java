@@ -67,6 +67,14 @@ final class DoctorCommand implements Callable<Integer> {
             } else {
                 warn("rdtsc faulting", "PR_SET_TSC is refused: rdtsc returns the host TSC without the guest's offset");
             }
+            switch (probe.kernelStackSelector()) {
+                case 0x63 -> ok("ring tracking", "the guest's CPL0 runs on SS 0x63 (the child's TLS GDT slot): a native "
+                        + "iretq to ring 3 is noticed");
+                case 0 -> warn("ring tracking", "neither set_thread_area (i386) nor modify_ldt works: a guest that "
+                        + "enters ring 3 by an iretq the host accepts (CS 0x33/0x23, SS 0x2b) stays at CPL0 for uhv");
+                default -> warn("ring tracking", "no i386 set_thread_area (IA-32 emulation off?): the CPL0 stack "
+                        + "segment is in an LDT, which makes every trap ~2 us slower");
+            }
         }
         checkCpuFeatures();
         out.println(failures == 0 ? "uhv doctor: this host can run uhv guests"

@@ -10,8 +10,10 @@ import dev.uhv.memory.SharedRam;
  * @param error          why the child could not start, or null
  * @param cpuidFaulting  arch_prctl(ARCH_SET_CPUID, 0) worked in the child
  * @param tscFaulting    prctl(PR_SET_TSC, PR_TSC_SIGSEGV) worked in the child
+ * @param kernelStackSelector the child's stack segment for virtual CPL0 (0x63 in its TLS GDT slot, 0x7
+ *                       in an LDT), or 0 when it has none
  */
-public record ChildProbe(String error, boolean cpuidFaulting, boolean tscFaulting) {
+public record ChildProbe(String error, boolean cpuidFaulting, boolean tscFaulting, int kernelStackSelector) {
 
     public static ChildProbe run() {
         long base = HostSystem.lowestMappableAddress();
@@ -20,9 +22,9 @@ public record ChildProbe(String error, boolean cpuidFaulting, boolean tscFaultin
                     PtraceTransport.FLAG_CPUID_FAULT | PtraceTransport.FLAG_TSC_FAULT);
             int active = t.activeFeatures();
             return new ChildProbe(null, (active & PtraceTransport.FLAG_CPUID_FAULT) != 0,
-                    (active & PtraceTransport.FLAG_TSC_FAULT) != 0);
+                    (active & PtraceTransport.FLAG_TSC_FAULT) != 0, t.kernelStackSelector());
         } catch (ChildSetupException | RuntimeException e) {
-            return new ChildProbe(e.getMessage(), false, false);
+            return new ChildProbe(e.getMessage(), false, false, 0);
         }
     }
 }

@@ -64,6 +64,7 @@ class CliInfoTest {
         assertEquals(0, c.status(), c.stdout());
         assertTrue(c.stdout().lines().anyMatch(l -> l.startsWith("[ok]   zydis")), c.stdout());
         assertTrue(c.stdout().lines().anyMatch(l -> l.startsWith("[ok]   guest process")), c.stdout());
+        assertTrue(c.stdout().lines().anyMatch(l -> l.contains("ring tracking")), c.stdout());
         assertTrue(c.stdout().contains("uhv doctor: this host can run uhv guests"), c.stdout());
         assertTrue(c.stdout().lines().noneMatch(l -> l.startsWith("[FAIL]")), c.stdout());
         Checks.assertNoChildProcess();
