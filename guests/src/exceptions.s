@@ -11,8 +11,8 @@
 
 .set NOWHERE, 0x7f000000        # outside guest RAM, whatever --mem is (at most 1G)
 
-# What the handler expects in the pushed RFLAGS, of RF | IF | TF | bit 1. IF is 0 all through.
-.set FLAGS_CHECKED, RFLAGS_RF | RFLAGS_IF | RFLAGS_TF | RFLAGS_FIXED
+# What the handler expects in the pushed RFLAGS, of FLAGS_CHECKED (RF | IF | TF | bit 1). IF is 0
+# all through.
 .set FAULT, RFLAGS_FIXED | RFLAGS_RF
 .set TRAP, RFLAGS_FIXED
 .set TRAP_TF, RFLAGS_FIXED | RFLAGS_TF
@@ -20,30 +20,18 @@
 .set N_TESTS, 15
 
 # ARM "name", vector, error, at, flags, resume[, ist, pushed, cr2]: prints the test's name and
-# sets what the handler expects of the next exception: the frame's RIP is `at`, its RFLAGS masked
-# with FLAGS_CHECKED are `flags`, its RSP is the current rsp less `pushed` (what the trigger
-# pushes before the exception), ist = 1 when the vector's gate uses IST1; and where it resumes.
+# arms the next exception (ARM_EXCEPTION in kernel.inc: the frame's RIP is `at`, its RFLAGS masked
+# with FLAGS_CHECKED are `flags`, its RSP is the current rsp less `pushed`, what the trigger pushes
+# before the exception; ist = 1 when the vector's gate uses IST1; and where it resumes).
 # Preserves every register but rflags.
 .macro ARM name:req, vector:req, error:req, at:req, flags:req, resume:req, ist=0, pushed=0, cr2=0
     PRINTLN "\name"
-    movq $\vector, exp_vector(%rip)
-    movq $\error, exp_error(%rip)
-    movq $\at, exp_rip(%rip)
-    movq $\flags, exp_flags(%rip)
-    movq $\ist, exp_ist(%rip)
-    movq $\cr2, exp_cr2(%rip)
-    movq $\resume, resume(%rip)
-    movq $0, caught(%rip)
-    mov %rsp, exp_rsp(%rip)
-    subq $\pushed, exp_rsp(%rip)
+    ARM_EXCEPTION \vector, \error, \at, \flags, \resume, \ist, \pushed, \cr2
 .endm
 
 # CAUGHT: at a resume label: exactly one exception came since ARM.
 .macro CAUGHT
-    push %rax
-    mov caught(%rip), %rax
-    EXPECT %rax, $1, "exceptions taken"
-    pop %rax
+    EXPECT caught(%rip), $1, "exceptions taken"
     movq $0, resume(%rip)
 .endm
 
@@ -54,7 +42,7 @@
     # #DE: a fault at the div. rsp = 8 mod 16 here, so the CPU must align it down first. The
     # registers the handler does not touch must come back as they were.
     sub $8, %rsp
-    ARM "#DE: div by zero", 0, 0, de_div, FAULT, de_resume
+    ARM "#DE: div by zero", 0, 0, de_div, FAULT, de_div_resume
     mov $0x1111111111111111, %rbx
     mov $0x2222222222222222, %rbp
     mov $0x3333333333333333, %r12
@@ -62,10 +50,7 @@
     mov $1, %eax
     xor %edx, %edx
     xor %ecx, %ecx
-    .globl de_div
-de_div:
-    div %ecx
-de_resume:
+    FAULT_SITE de_div, div %ecx
     CAUGHT
     EXPECT %rbx, $0x1111111111111111, "rbx after #DE"
     EXPECT %rbp, $0x2222222222222222, "rbp after #DE"
@@ -97,18 +82,12 @@ tf_after:
 int1_after:
     CAUGHT
 
-    ARM "#UD: ud2", 6, 0, ud_ud2, FAULT, ud_resume
-    .globl ud_ud2
-ud_ud2:
-    ud2
-ud_resume:
+    ARM "#UD: ud2", 6, 0, ud_ud2, FAULT, ud_ud2_resume
+    FAULT_SITE ud_ud2, ud2
     CAUGHT
 
     ARM "#UD: push es in 64-bit mode", 6, 0, ud_pushes, FAULT, ud_pushes_resume
-    .globl ud_pushes
-ud_pushes:
-    .byte 0x06
-ud_pushes_resume:
+    FAULT_SITE ud_pushes, .byte 0x06
     CAUGHT
 
     # #GP(0): reserved CR4 bit 63 (SDM vol. 3A 2.5). CR4 must be left as it was.
@@ -116,29 +95,20 @@ ud_pushes_resume:
     mov %cr4, %rbx
     mov %rbx, %rax
     bts $63, %rax
-    .globl gp_cr4
-gp_cr4:
-    mov %rax, %cr4
-gp_cr4_resume:
+    FAULT_SITE gp_cr4, mov %rax, %cr4
     CAUGHT
     mov %cr4, %rax
     EXPECT %rax, %rbx, "cr4 after #GP"
 
     ARM "#GP: rdmsr 0xdeadbeef", 13, 0, gp_rdmsr, FAULT, gp_rdmsr_resume
     mov $0xdeadbeef, %ecx
-    .globl gp_rdmsr
-gp_rdmsr:
-    rdmsr
-gp_rdmsr_resume:
+    FAULT_SITE gp_rdmsr, rdmsr
     CAUGHT
 
     # #GP(0): a load through a non-canonical address (not #SS: the segment is DS).
     ARM "#GP: non-canonical read", 13, 0, gp_noncanon, FAULT, gp_noncanon_resume
     mov $0x8000000000000000, %rax
-    .globl gp_noncanon
-gp_noncanon:
-    mov (%rax), %rcx
-gp_noncanon_resume:
+    FAULT_SITE gp_noncanon, mov (%rax), %rcx
     CAUGHT
 
     # #PF outside guest RAM: CR2 = the address; error code P = 0, W for a write, I for a fetch
@@ -146,19 +116,13 @@ gp_noncanon_resume:
     sub $8, %rsp
     ARM "#PF: read outside RAM", 14, 0, pf_read, FAULT, pf_read_resume, cr2=NOWHERE
     mov $NOWHERE, %eax
-    .globl pf_read
-pf_read:
-    mov (%rax), %rcx
-pf_read_resume:
+    FAULT_SITE pf_read, mov (%rax), %rcx
     CAUGHT
     add $8, %rsp
 
     ARM "#PF: write outside RAM", 14, 2, pf_write, FAULT, pf_write_resume, cr2=NOWHERE
     mov $NOWHERE, %eax
-    .globl pf_write
-pf_write:
-    movq $1, (%rax)
-pf_write_resume:
+    FAULT_SITE pf_write, movq $1, (%rax)
     CAUGHT
 
     # The call completes (its return address is pushed), then the fetch at the target faults:
@@ -193,85 +157,37 @@ int80_after:
     # A gate of the right type with P = 0: #NP(0x50 * 8 + 2) (IDT bit; EXT = 0 for int n), a
     # fault at the int (SDM vol. 2A INT n, IA-32e mode). Gate 0x50 is made present again after.
     andb $0x7f, idt + 0x50 * 16 + 5(%rip)
-    ARM "#NP: int 0x50 through a not-present gate", 11, (0x50*8+2), np_int50, FAULT, np_resume
-    .globl np_int50
-np_int50:
-    int $0x50
-np_resume:
+    ARM "#NP: int 0x50 through a not-present gate", 11, (0x50*8+2), np_int50, FAULT, np_int50_resume
+    FAULT_SITE np_int50, int $0x50
     CAUGHT
     orb $0x80, idt + 0x50 * 16 + 5(%rip)
 
-    mov delivered(%rip), %rax
-    PUT_HEX 8, "delivered=", %rax
-    EXPECT %rax, $N_TESTS, "exceptions delivered"
+    CHECK_DELIVERED N_TESTS
     PRINTLN "exceptions done"
     FINISH
 
 # Called by lib/kernel.s for every vector with rdi = the frame (kernel.inc). Checks it against
-# what ARM set, clears TF in the saved RFLAGS and resumes at the armed label. An exception nobody
-# armed is a failure: print it and finish.
+# what ARM set, clears TF in the saved RFLAGS and resumes at the armed label (lib/kernel.s's armed
+# exception routines). An exception nobody armed is a failure: print it and finish.
     .globl exception_handler
 exception_handler:
-    mov %rdi, %rbx
     cmpq $0, resume(%rip)
     jne 1f
-    PRINTLN "FAIL: unexpected exception"
-    PUT_HEX 8, "vector=", F_VECTOR(%rbx)
-    PUT_HEX 32, "error=", F_ERROR(%rbx)
-    PUT_HEX 64, "rip=", F_RIP(%rbx)
-    incq failures(%rip)
-    FINISH
+    UNEXPECTED_EXCEPTION %rdi
 
-1:  mov F_VECTOR(%rbx), %rax
-    PUT_HEX 8, "vector=", %rax
-    EXPECT %rax, exp_vector(%rip), "vector"
-    mov F_ERROR(%rbx), %rax
-    PUT_HEX 32, "error=", %rax
-    EXPECT %rax, exp_error(%rip), "error code"
-    cmpq $14, F_VECTOR(%rbx)
+1:  call check_vector_error
+    cmpq $14, F_VECTOR(%rdi)
     jne 2f
     mov %cr2, %rax
     PUT_HEX 64, "cr2=", %rax
     EXPECT %rax, exp_cr2(%rip), "cr2"
-2:  mov F_RIP(%rbx), %rax
-    EXPECT %rax, exp_rip(%rip), "frame rip"
-    mov F_CS(%rbx), %rax
-    EXPECT %rax, $KERNEL_CS, "frame cs"
-    mov F_SS(%rbx), %rax
-    EXPECT %rax, $KERNEL_DS, "frame ss"
-    mov F_RSP(%rbx), %rax
-    EXPECT %rax, exp_rsp(%rip), "frame rsp"
-    mov F_RFLAGS(%rbx), %rax
-    and $FLAGS_CHECKED, %eax
-    EXPECT %rax, exp_flags(%rip), "frame rflags (RF, IF, TF, bit 1)"
-    # Where the CPU put the frame: SS's slot is 8 below the new stack top, which is the old rsp
-    # aligned down to 16 (SDM vol. 3A 6.14.2), or the IST1 stack top.
-    lea F_SS(%rbx), %rax
+2:  EXPECT F_RIP(%rdi), exp_rip(%rip), "frame rip"
+    EXPECT F_CS(%rdi), $KERNEL_CS, "frame cs"
+    EXPECT F_SS(%rdi), $KERNEL_DS, "frame ss"
+    # No stack switch at CPL0: the new stack top is the old rsp aligned down to 16 (SDM vol. 3A
+    # 6.14.2), or the IST1 stack top.
     mov exp_rsp(%rip), %rdx
     and $-16, %rdx
-    cmpq $0, exp_ist(%rip)
-    je 3f
-    lea ist1_stack_top(%rip), %rdx
-3:  sub $8, %rdx
-    EXPECT %rax, %rdx, "frame address (ss slot)"
-
-    andq $~RFLAGS_TF, F_RFLAGS(%rbx)
-    mov resume(%rip), %rax
-    mov %rax, F_RIP(%rbx)
-    movq $0, resume(%rip)
-    incq caught(%rip)
-    incq delivered(%rip)
+    call check_frame_stack
+    call resume_armed
     ret
-
-    .data
-    .balign 8
-exp_vector: .quad 0
-exp_error:  .quad 0
-exp_rip:    .quad 0
-exp_flags:  .quad 0
-exp_ist:    .quad 0
-exp_cr2:    .quad 0
-exp_rsp:    .quad 0
-resume:     .quad 0             # where the handler resumes; 0: no exception expected
-caught:     .quad 0             # exceptions since the last ARM
-delivered:  .quad 0             # exceptions in all

@@ -34,23 +34,15 @@ user_hlt:
 
     .globl exception_handler
 exception_handler:
-    mov F_VECTOR(%rdi), %rax
-    PUT_HEX 8, "vector=", %rax
-    mov F_CS(%rdi), %rax
-    PUT_HEX 16, "cs=", %rax
-    mov F_SS(%rdi), %rax
-    PUT_HEX 16, "ss=", %rax
-    mov F_VECTOR(%rdi), %rax
-    EXPECT %rax, $13, "#GP from hlt at ring 3"
-    mov F_ERROR(%rdi), %rax
-    EXPECT %rax, $0, "error code"
+    PUT_HEX 8, "vector=", F_VECTOR(%rdi)
+    PUT_HEX 16, "cs=", F_CS(%rdi)
+    PUT_HEX 16, "ss=", F_SS(%rdi)
+    EXPECT F_VECTOR(%rdi), $13, "#GP from hlt at ring 3"
+    EXPECT F_ERROR(%rdi), $0, "error code"
     lea user_hlt(%rip), %rdx
-    mov F_RIP(%rdi), %rax
-    EXPECT %rax, %rdx, "frame rip"
-    mov F_CS(%rdi), %rax
-    EXPECT %rax, $LINUX_USER_CS, "frame cs"
-    mov F_SS(%rdi), %rax
-    EXPECT %rax, $LINUX_USER_DS, "frame ss"
+    EXPECT F_RIP(%rdi), %rdx, "frame rip"
+    EXPECT F_CS(%rdi), $LINUX_USER_CS, "frame cs"
+    EXPECT F_SS(%rdi), $LINUX_USER_DS, "frame ss"
     lea kernel_stack_top(%rip), %rdx
     sub $(F_SIZE - F_RIP), %rdx
     lea F_RIP(%rdi), %rax

@@ -26,7 +26,6 @@
 .set SFMASK_VALUE, 0x47700      # AC, NT, IOPL, DF, IF, TF cleared on syscall
 
 .set USER_RFLAGS, RFLAGS_IF | RFLAGS_FIXED      # 0x202: what the program starts with
-.set FLAGS_CHECKED, RFLAGS_RF | RFLAGS_IF | RFLAGS_TF | RFLAGS_FIXED
 .set FAULT, USER_RFLAGS | RFLAGS_RF
 .set TRAP, USER_RFLAGS
 
@@ -86,21 +85,14 @@
     .set USER_SYSCALLS, USER_SYSCALLS + 1
 .endm
 
-# U_ARM "name", vector, error, at, flags, resume[, ist]: prints the step's name and sets what the
-# kernel's handler expects of the next exception (see exceptions.s's ARM): the frame's RIP is
-# `at`, its RSP the current rsp, its RFLAGS masked with FLAGS_CHECKED `flags`; ist = 1 when the
-# gate uses IST1 (otherwise the frame must be on the TSS's RSP0 stack). The handler resumes the
-# program at `resume`.
+# U_ARM "name", vector, error, at, flags, resume[, ist]: prints the step's name and arms the
+# kernel's handler for the next exception (ARM_EXCEPTION in kernel.inc): the frame's RIP is `at`,
+# its RSP the current rsp, its RFLAGS masked with FLAGS_CHECKED `flags`; ist = 1 when the gate
+# uses IST1 (otherwise the frame must be on the TSS's RSP0 stack). The handler resumes the program
+# at `resume`.
 .macro U_ARM name:req, vector:req, error:req, at:req, flags:req, resume:req, ist=0
     U_PRINTLN "\name"
-    movq $\vector, exp_vector(%rip)
-    movq $\error, exp_error(%rip)
-    movq $\at, exp_rip(%rip)
-    movq $\flags, exp_flags(%rip)
-    movq $\ist, exp_ist(%rip)
-    movq $\resume, resume(%rip)
-    movq $0, caught(%rip)
-    mov %rsp, exp_rsp(%rip)
+    ARM_EXCEPTION \vector, \error, \at, \flags, \resume, \ist
 .endm
 
 # U_CAUGHT: at a resume label: exactly one exception came since U_ARM.
@@ -159,10 +151,7 @@ user_syscall_return:
     U_EXPECT %r12, %rbx, "rflags after sysretq"
 
     U_ARM "ring 3: hlt", 13, 0, user_hlt, FAULT, user_hlt_resume
-    .globl user_hlt
-user_hlt:
-    hlt
-user_hlt_resume:
+    FAULT_SITE user_hlt, hlt
     U_CAUGHT
 
     # Back to ring 3 by iretq this time (the steps below fault only if it left CPL 3).
@@ -180,62 +169,41 @@ user_hlt_resume:
     U_EXPECT %r14, %r12, "rsp after iretq"
 
     U_ARM "ring 3: cli", 13, 0, user_cli, FAULT, user_cli_resume
-    .globl user_cli
-user_cli:
-    cli
-user_cli_resume:
+    FAULT_SITE user_cli, cli
     U_CAUGHT
 
     U_ARM "ring 3: wrmsr", 13, 0, user_wrmsr, FAULT, user_wrmsr_resume
     mov $MSR_TSC_AUX, %ecx
     xor %eax, %eax
     xor %edx, %edx
-    .globl user_wrmsr
-user_wrmsr:
-    wrmsr
-user_wrmsr_resume:
+    FAULT_SITE user_wrmsr, wrmsr
     U_CAUGHT
 
     U_ARM "ring 3: mov to cr3", 13, 0, user_cr3, FAULT, user_cr3_resume
     xor %eax, %eax
-    .globl user_cr3
-user_cr3:
-    mov %rax, %cr3
-user_cr3_resume:
+    FAULT_SITE user_cr3, mov %rax, %cr3
     U_CAUGHT
 
     # IOPL is 0 and the TSS has no I/O permission bitmap.
     U_ARM "ring 3: out to port 0xe9", 13, 0, user_out, FAULT, user_out_resume
     mov $'!', %al
-    .globl user_out
-user_out:
-    out %al, $DEBUGCON
-user_out_resume:
+    FAULT_SITE user_out, out %al, $DEBUGCON
     U_CAUGHT
 
     # sysret is CPL 0 only. Were it run, it would land on the resume label with no exception.
     U_ARM "ring 3: sysretq", 13, 0, user_sysret, FAULT, user_sysret_resume
     lea user_sysret_resume(%rip), %rcx
     mov $USER_RFLAGS, %r11d
-    .globl user_sysret
-user_sysret:
-    sysretq
-user_sysret_resume:
+    FAULT_SITE user_sysret, sysretq
     U_CAUGHT
 
     # int n through a gate with DPL < CPL: #GP(n * 8 + 2), a fault at the int (SDM vol. 3A 6.12.1.1).
     U_ARM "ring 3: int 0x41 (DPL 0 gate)", 13, (0x41*8+2), user_int41, FAULT, user_int41_resume
-    .globl user_int41
-user_int41:
-    int $0x41
-user_int41_resume:
+    FAULT_SITE user_int41, int $0x41
     U_CAUGHT
 
     U_ARM "ring 3: int 0x80 (DPL 0 gate)", 13, (0x80*8+2), user_int80, FAULT, user_int80_resume
-    .globl user_int80
-user_int80:
-    int $0x80
-user_int80_resume:
+    FAULT_SITE user_int80, int $0x80
     U_CAUGHT
 
     # Gate 3 has DPL 3: int3 is delivered (on IST1), a trap, rip after it.
@@ -256,10 +224,8 @@ user_int3_after:
 # syscall left rsp as it was: save the program's, switch to the RSP0 stack (nothing else is on it
 # while the program runs), keep what the kernel clobbers. The system call's arguments stay in
 # their registers until it is dispatched: the checks here use r8 and r9 only.
-    .globl syscall_entry
-syscall_entry:
-    mov %rsp, user_rsp(%rip)
-    lea kernel_stack_top(%rip), %rsp
+# SYSCALL_SAVE / SYSCALL_RESTORE: the registers the kernel keeps for the program.
+.macro SYSCALL_SAVE
     push %rcx
     push %r11
     push %rax
@@ -268,6 +234,24 @@ syscall_entry:
     push %rdi
     push %r8
     push %r9
+.endm
+
+.macro SYSCALL_RESTORE
+    pop %r9
+    pop %r8
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rax
+    pop %r11
+    pop %rcx
+.endm
+
+    .globl syscall_entry
+syscall_entry:
+    mov %rsp, user_rsp(%rip)
+    lea kernel_stack_top(%rip), %rsp
+    SYSCALL_SAVE
     pushfq
     pop %r8
     cld
@@ -311,14 +295,7 @@ sys_expect:
     jmp sys_return
 
 sys_return:
-    pop %r9
-    pop %r8
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rax
-    pop %r11
-    pop %rcx
+    SYSCALL_RESTORE
     mov user_rsp(%rip), %rsp
     .globl kernel_sysret_2
 kernel_sysret_2:
@@ -327,14 +304,7 @@ kernel_sysret_2:
 # Return by iretq: SS:RSP, RFLAGS, CS:RIP of the program as sysretq would have set them.
 sys_iret:
     PRINTLN "iretq to ring 3"
-    pop %r9
-    pop %r8
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rax
-    pop %r11
-    pop %rcx
+    SYSCALL_RESTORE
     pushq $USER_DS_RPL3
     pushq user_rsp(%rip)
     push %r11
@@ -348,9 +318,7 @@ sys_exit:
     PRINTLN "ring 3 exited"
     mov syscalls(%rip), %rax
     EXPECT %rax, $USER_SYSCALLS, "system calls served"
-    mov delivered(%rip), %rax
-    PUT_HEX 8, "delivered=", %rax
-    EXPECT %rax, $N_TESTS, "exceptions delivered"
+    CHECK_DELIVERED N_TESTS
     PRINTLN "rings done"
     FINISH
 
@@ -359,51 +327,22 @@ sys_exit:
 # took the stack from TSS.RSP0 (or IST1 for #BP).
     .globl exception_handler
 exception_handler:
-    mov %rdi, %rbx
     cmpq $0, resume(%rip)
     jne 1f
-    PRINTLN "FAIL: unexpected exception"
-    PUT_HEX 8, "vector=", F_VECTOR(%rbx)
-    PUT_HEX 32, "error=", F_ERROR(%rbx)
-    PUT_HEX 64, "rip=", F_RIP(%rbx)
-    PUT_HEX 16, "cs=", F_CS(%rbx)
-    incq failures(%rip)
-    FINISH
+    UNEXPECTED_EXCEPTION %rdi, cs=1
 
-1:  mov F_VECTOR(%rbx), %rax
-    PUT_HEX 8, "vector=", %rax
-    EXPECT %rax, exp_vector(%rip), "vector"
-    mov F_ERROR(%rbx), %rax
-    PUT_HEX 32, "error=", %rax
-    EXPECT %rax, exp_error(%rip), "error code"
-    mov F_CS(%rbx), %rax
+1:  call check_vector_error
+    mov F_CS(%rdi), %rax
     PUT_HEX 16, "cs=", %rax
     EXPECT %rax, $USER_CS_RPL3, "frame cs"
-    mov F_SS(%rbx), %rax
+    mov F_SS(%rdi), %rax
     PUT_HEX 16, "ss=", %rax
     EXPECT %rax, $USER_DS_RPL3, "frame ss"
-    mov F_RIP(%rbx), %rax
-    EXPECT %rax, exp_rip(%rip), "frame rip"
-    mov F_RSP(%rbx), %rax
-    EXPECT %rax, exp_rsp(%rip), "frame rsp"
-    mov F_RFLAGS(%rbx), %rax
-    and $FLAGS_CHECKED, %eax
-    EXPECT %rax, exp_flags(%rip), "frame rflags (RF, IF, TF, bit 1)"
-    # The new stack: SS's slot is 8 below TSS.RSP0 (or IST1), both 16-byte aligned.
-    lea F_SS(%rbx), %rax
+    EXPECT F_RIP(%rdi), exp_rip(%rip), "frame rip"
+    # The new stack is TSS.RSP0 (or IST1), both 16-byte aligned.
     lea kernel_stack_top(%rip), %rdx
-    cmpq $0, exp_ist(%rip)
-    je 2f
-    lea ist1_stack_top(%rip), %rdx
-2:  sub $8, %rdx
-    EXPECT %rax, %rdx, "frame address (ss slot)"
-
-    andq $~RFLAGS_TF, F_RFLAGS(%rbx)
-    mov resume(%rip), %rax
-    mov %rax, F_RIP(%rbx)
-    movq $0, resume(%rip)
-    incq caught(%rip)
-    incq delivered(%rip)
+    call check_frame_stack
+    call resume_armed
     ret
 
     .section .rodata
@@ -412,15 +351,6 @@ hello:
 
     .data
     .balign 8
-exp_vector: .quad 0
-exp_error:  .quad 0
-exp_rip:    .quad 0
-exp_flags:  .quad 0
-exp_ist:    .quad 0
-exp_rsp:    .quad 0
-resume:     .quad 0             # where the handler resumes the program; 0: no exception expected
-caught:     .quad 0             # exceptions since the last U_ARM
-delivered:  .quad 0             # exceptions in all
 syscalls:   .quad 0             # system calls served
 user_rsp:   .quad 0             # the program's rsp at its last syscall
     .balign 16

@@ -59,19 +59,14 @@ exception_handler:
     mov %rdi, %rbx
     cmpq $1, F_VECTOR(%rbx)
     je 1f
-    PRINTLN "FAIL: unexpected exception"
-    PUT_HEX 8, "vector=", F_VECTOR(%rbx)
-    PUT_HEX 64, "rip=", F_RIP(%rbx)
-    incq failures(%rip)
-    FINISH
+    UNEXPECTED_EXCEPTION %rbx, error=0
 1:  mov F_RFLAGS(%rbx), %rax
     and $(RFLAGS_RF | RFLAGS_TF), %eax
     EXPECT %rax, $RFLAGS_TF, "#DB frame rflags (TF set, RF clear)"
     mov steps(%rip), %rcx
     cmp $MAX_LOG, %rcx
     jb 2f
-    PRINTLN "FAIL: too many single-step traps"
-    incq failures(%rip)
+    FAIL "too many single-step traps"
     FINISH
 2:  mov F_RIP(%rbx), %rax
     lea step_log(%rip), %rdx

@@ -1,6 +1,8 @@
-# The kernel tables that exceptions.s and rings.s share: a GDT with kernel and user segments and a
-# 64-bit TSS, the TSS (RSP0, IST1), an IDT of 256 interrupt gates, one stub per vector and the
-# common entry that calls the guest's `exception_handler`. Constants and the frame: kernel.inc.
+# The kernel tables that the KERNEL_GUESTS share: a GDT with kernel and user segments and a 64-bit
+# TSS, the TSS (RSP0, IST1), an IDT of 256 interrupt gates, one stub per vector and the common
+# entry that calls the guest's `exception_handler`; and the checks of armed exceptions that an
+# exception_handler may call (exceptions.s, rings.s). Constants, the frame and the macros:
+# kernel.inc.
     .include "uhv.inc"
     .include "kernel.inc"
 
@@ -124,6 +126,59 @@ isr_common:
     add $16, %rsp                       # vector and error code
     iretq
 
+# --- armed exceptions (see ARM_EXCEPTION in kernel.inc) ------------------------------------------
+# Each takes rdi = the frame, as exception_handler gets it, and preserves every general-purpose
+# register.
+
+# check_vector_error: prints `vector=0x..` and `error=0x........`, checks them against the armed
+# vector and error code.
+    .globl check_vector_error
+check_vector_error:
+    push %rax
+    mov F_VECTOR(%rdi), %rax
+    PUT_HEX 8, "vector=", %rax
+    EXPECT %rax, exp_vector(%rip), "vector"
+    mov F_ERROR(%rdi), %rax
+    PUT_HEX 32, "error=", %rax
+    EXPECT %rax, exp_error(%rip), "error code"
+    pop %rax
+    ret
+
+# check_frame_stack: checks the frame's RSP and RFLAGS & FLAGS_CHECKED against the armed ones, and
+# where the CPU put the frame: SS's slot 8 below rdx, the top of the stack the exception is
+# delivered on (no IST), or 8 below ist1_stack_top if it was armed with ist = 1.
+    .globl check_frame_stack
+check_frame_stack:
+    push %rax
+    push %rdx
+    EXPECT F_RSP(%rdi), exp_rsp(%rip), "frame rsp"
+    mov F_RFLAGS(%rdi), %rax
+    and $FLAGS_CHECKED, %eax
+    EXPECT %rax, exp_flags(%rip), "frame rflags (RF, IF, TF, bit 1)"
+    lea F_SS(%rdi), %rax
+    cmpq $0, exp_ist(%rip)
+    je 1f
+    lea ist1_stack_top(%rip), %rdx
+1:  sub $8, %rdx
+    EXPECT %rax, %rdx, "frame address (ss slot)"
+    pop %rdx
+    pop %rax
+    ret
+
+# resume_armed: clears TF in the frame's RFLAGS, sets its RIP to the armed resume address, disarms
+# and counts the exception in `caught` and `delivered`.
+    .globl resume_armed
+resume_armed:
+    push %rax
+    andq $~RFLAGS_TF, F_RFLAGS(%rdi)
+    mov resume(%rip), %rax
+    mov %rax, F_RIP(%rdi)
+    movq $0, resume(%rip)
+    incq caught(%rip)
+    incq delivered(%rip)
+    pop %rax
+    ret
+
 # One 16-byte stub per vector: a 0 in place of the error code where the CPU pushes none, then the
 # vector. The CPU pushes an error code for #DF (8), #TS (10), #NP (11), #SS (12), #GP (13),
 # #PF (14), #AC (17), #CP (21), #VC (29) and #SX (30) (SDM vol. 3A table 6-1; `int n` never does).
@@ -170,6 +225,20 @@ idtr:
     .globl tss
 tss:
     .fill TSS_SIZE, 1, 0
+# What the next exception's frame must hold (ARM_EXCEPTION), and the counts of resume_armed.
+    .balign 8
+    .globl exp_vector, exp_error, exp_rip, exp_flags, exp_ist, exp_cr2, exp_rsp
+    .globl resume, caught, delivered
+exp_vector: .quad 0
+exp_error:  .quad 0
+exp_rip:    .quad 0
+exp_flags:  .quad 0
+exp_ist:    .quad 0
+exp_cr2:    .quad 0
+exp_rsp:    .quad 0
+resume:     .quad 0             # where the handler resumes; 0: no exception is armed
+caught:     .quad 0             # exceptions since the last ARM_EXCEPTION
+delivered:  .quad 0             # exceptions in all
     .balign 4096
     .globl idt
 idt:
