@@ -2,6 +2,7 @@ package dev.uhv.cli;
 
 import dev.uhv.decoder.Decoder;
 import dev.uhv.exec.ChildProbe;
+import dev.uhv.exec.PtraceTransport;
 import dev.uhv.linux.HostCpu;
 import dev.uhv.linux.HostSystem;
 import dev.uhv.loader.ImageLoadException;
@@ -68,7 +69,7 @@ final class DoctorCommand implements Callable<Integer> {
                 warn("rdtsc faulting", "PR_SET_TSC is refused: rdtsc returns the host TSC without the guest's offset");
             }
             switch (probe.kernelStackSelector()) {
-                case 0x63 -> ok("ring tracking", "the guest's CPL0 runs on SS 0x63 (the child's TLS GDT slot): a native "
+                case PtraceTransport.KERNEL_SS_GDT_SELECTOR -> ok("ring tracking", "the guest's CPL0 runs on SS 0x63 (the child's TLS GDT slot): a native "
                         + "iretq to ring 3 is noticed");
                 case 0 -> warn("ring tracking", "neither set_thread_area (i386) nor modify_ldt works: a guest that "
                         + "enters ring 3 by an iretq the host accepts (CS 0x33/0x23, SS 0x2b) stays at CPL0 for uhv");

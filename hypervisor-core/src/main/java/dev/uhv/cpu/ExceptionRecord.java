@@ -15,10 +15,7 @@ public record ExceptionRecord(int vector, long errorCode, long rip, int cpl, lon
 
     /** "#PF(0x2) at 0xffff...: cr2=0x..., delivered". */
     public String describe() {
-        StringBuilder b = new StringBuilder(GuestFault.vectorName(vector));
-        if (errorCode >= 0) {
-            b.append(String.format("(0x%x)", errorCode));
-        }
+        StringBuilder b = new StringBuilder(GuestFault.nameWithErrorCode(vector, errorCode));
         b.append(String.format(" at 0x%x, cpl %d", rip, cpl));
         if (vector == GuestFault.PF) {
             b.append(String.format(", cr2=0x%x", faultAddress));

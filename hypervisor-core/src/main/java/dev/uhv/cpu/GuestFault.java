@@ -100,6 +100,11 @@ public final class GuestFault extends Exception {
         return vector >= 0 && vector < NAMES.length ? NAMES[vector] : String.format("vector 0x%x", vector);
     }
 
+    /** "#GP(0x18)", or "#UD" for errorCode -1 (none). */
+    public static String nameWithErrorCode(int vector, long errorCode) {
+        return vectorName(vector) + (errorCode >= 0 ? String.format("(0x%x)", errorCode) : "");
+    }
+
     /** Whether the CPU pushes an error code for this exception (SDM Vol. 3A, 6.15); never for int n. */
     public static boolean hasErrorCode(int vector) {
         return vector == DF || vector == TS || vector == NP || vector == SS || vector == GP || vector == PF

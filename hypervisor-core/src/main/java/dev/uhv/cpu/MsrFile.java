@@ -213,6 +213,11 @@ public final class MsrFile {
         return sysenterEip;
     }
 
+    /** EFER.LMA: IA-32e mode is active. */
+    public boolean longModeActive() {
+        return (efer & EFER_LMA) != 0;
+    }
+
     public long efer() {
         return efer;
     }

@@ -2,7 +2,6 @@ package dev.uhv.emulate;
 
 import dev.uhv.cpu.Canonical;
 import dev.uhv.cpu.GuestFault;
-import dev.uhv.cpu.MsrFile;
 import dev.uhv.cpu.Rflags;
 import dev.uhv.cpu.SegmentDescriptor;
 import dev.uhv.cpu.VirtualCpu;
@@ -310,7 +309,7 @@ public final class FarTransferEmulator implements Emulator {
     }
 
     private static boolean longModeActive(VirtualCpu cpu) {
-        return (cpu.msrs().efer() & MsrFile.EFER_LMA) != 0;
+        return cpu.msrs().longModeActive();
     }
 
     /** 64-bit code: a canonical rip; other code: within the segment's limit. Else #GP(0). */

@@ -29,10 +29,25 @@ public record GuestEvent(int vector, Kind kind, long errorCode, long faultAddres
         ABORT
     }
 
-    /** The exception an emulator or the hardware raised at the instruction at rip. */
+    /** The exception an emulator raised at the instruction at rip. */
     public static GuestEvent fault(GuestFault f, long rip) {
+        return fault(f, rip, f.getMessage());
+    }
+
+    /** As {@link #fault(GuestFault, long)}, with another detail (the instruction's text, say). */
+    public static GuestEvent fault(GuestFault f, long rip, String detail) {
         long error = GuestFault.hasErrorCode(f.vector()) ? f.errorCode() : -1;
-        return new GuestEvent(f.vector(), Kind.FAULT, error, f.faultAddress(), rip, rip, f.getMessage());
+        return new GuestEvent(f.vector(), Kind.FAULT, error, f.faultAddress(), rip, rip, detail);
+    }
+
+    /** A fault the hardware raised at rip, with error code 0 where the vector has one. */
+    public static GuestEvent fault(int vector, long rip, String detail) {
+        return new GuestEvent(vector, Kind.FAULT, GuestFault.hasErrorCode(vector) ? 0 : -1, 0, rip, rip, detail);
+    }
+
+    /** #PF at rip for an access to address, with the SDM's error code bits. */
+    public static GuestEvent pageFault(long errorCode, long address, long rip, String detail) {
+        return new GuestEvent(GuestFault.PF, Kind.FAULT, errorCode, address, rip, rip, detail);
     }
 
     public static GuestEvent trap(int vector, long nextRip, String detail) {
@@ -50,6 +65,6 @@ public record GuestEvent(int vector, Kind kind, long errorCode, long faultAddres
     }
 
     String name() {
-        return GuestFault.vectorName(vector) + (errorCode >= 0 ? String.format("(0x%x)", errorCode) : "");
+        return GuestFault.nameWithErrorCode(vector, errorCode);
     }
 }

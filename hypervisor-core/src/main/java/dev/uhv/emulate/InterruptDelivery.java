@@ -4,7 +4,6 @@ import dev.uhv.cpu.Canonical;
 import dev.uhv.cpu.ExceptionRecord;
 import dev.uhv.cpu.GuestFault;
 import dev.uhv.cpu.IdtGate;
-import dev.uhv.cpu.MsrFile;
 import dev.uhv.cpu.RegisterFile;
 import dev.uhv.cpu.Rflags;
 import dev.uhv.cpu.SegmentDescriptor;
@@ -38,29 +37,22 @@ public final class InterruptDelivery {
         TableRegister idtr = cpu.tables().idtr();
         if (idtr.limit() == 0) {
             setCr2(cpu, event);
-            record(cpu, event, "unhandled");
-            return new Outcome.Stop(ExitReason.UNHANDLED_EXCEPTION, ExitReason.UNHANDLED_EXCEPTION.text() + " "
-                    + GuestFault.vectorName(event.vector()), describe(cpu, event) + " (no IDT is loaded)");
+            return unhandled(cpu, event, "no IDT is loaded");
         }
-        if ((cpu.msrs().efer() & MsrFile.EFER_LMA) == 0) {
-            record(cpu, event, "unhandled");
-            return new Outcome.Stop(ExitReason.UNHANDLED_EXCEPTION, ExitReason.UNHANDLED_EXCEPTION.text() + " "
-                    + GuestFault.vectorName(event.vector()), describe(cpu, event)
-                    + " (the guest is not in long mode; uhv delivers through 64-bit IDTs only)");
+        if (!cpu.msrs().longModeActive()) {
+            return unhandled(cpu, event, "the guest is not in long mode; uhv delivers through 64-bit IDTs only");
         }
         GuestEvent current = event;
         for (int chain = 0; ; chain++) {
             setCr2(cpu, current);
             int cplBefore = cpu.cpl();
+            m.setSupervisorAccesses(true);
             try {
-                m.setSupervisorAccesses(true);
                 deliver(m, current);
-                m.setSupervisorAccesses(false);
                 record(cpu, current, cplBefore, "delivered");
                 log.debug("delivered {}", describe(current, cplBefore));
                 return Outcome.JUMP;
             } catch (GuestFault f) {
-                m.setSupervisorAccesses(false);
                 GuestEvent nested = GuestEvent.fault(f, current.kind() == GuestEvent.Kind.SOFTWARE
                         ? current.instructionRip() : current.returnRip());
                 if ((current.vector() == GuestFault.DF && current.kind() == GuestEvent.Kind.ABORT) || chain == MAX_CHAIN) {
@@ -75,8 +67,16 @@ public final class InterruptDelivery {
                                 nested.returnRip(), "double fault: " + nested.name() + " while delivering "
                                 + current.name() + ": " + nested.detail())
                         : nested;
+            } finally {
+                m.setSupervisorAccesses(false);
             }
         }
+    }
+
+    private static Outcome unhandled(VirtualCpu cpu, GuestEvent event, String why) {
+        record(cpu, event, "unhandled");
+        return new Outcome.Stop(ExitReason.UNHANDLED_EXCEPTION, ExitReason.UNHANDLED_EXCEPTION.text() + " "
+                + GuestFault.vectorName(event.vector()), describe(cpu, event) + " (" + why + ")");
     }
 
     /** Contributory exceptions (SDM Vol. 3A, Table 6-4): #DE, #TS, #NP, #SS, #GP. */

@@ -60,7 +60,7 @@ public final class SystemCallEmulator implements Emulator {
     }
 
     private static boolean longMode(Machine m) {
-        return (m.cpu().msrs().efer() & MsrFile.EFER_LMA) != 0;
+        return m.cpu().msrs().longModeActive();
     }
 
     /**

@@ -28,13 +28,15 @@ public final class PtraceTransport implements AutoCloseable, SignalInfo {
      * LDT of its own (selector 0x7, which makes every switch to the child reload the LDT).
      */
     public static final int ACTIVE_KERNEL_SS_GDT = 4, ACTIVE_KERNEL_SS_LDT = 8;
+    /** GDT entry 12 (the first TLS slot), RPL 3; LDT entry 0, RPL 3. */
+    public static final int KERNEL_SS_GDT_SELECTOR = (12 << 3) | 3, KERNEL_SS_LDT_SELECTOR = (0 << 3) | 4 | 3;
 
     /** The selector of the CPL0 stack segment the child has, or 0. */
     public int kernelStackSelector() {
         if ((activeFeatures & ACTIVE_KERNEL_SS_GDT) != 0) {
-            return (12 << 3) | 3;
+            return KERNEL_SS_GDT_SELECTOR;
         }
-        return (activeFeatures & ACTIVE_KERNEL_SS_LDT) != 0 ? (0 << 3) | 4 | 3 : 0;
+        return (activeFeatures & ACTIVE_KERNEL_SS_LDT) != 0 ? KERNEL_SS_LDT_SELECTOR : 0;
     }
     /** SIGTRAP | 0x80: a system-call stop under PTRACE_O_TRACESYSGOOD. */
     private static final int SYSCALL_STOP = Signals.SIGTRAP | 0x80;

@@ -145,8 +145,13 @@ final class TrapHandler {
         return machine.regs().cs() == VirtualCpu.HOST_CODE32 ? decoder32 : decoder64;
     }
 
+    /** Reads the bytes at address into window, as many as guest RAM holds (0 outside it). */
+    private int fetch(long address) {
+        return machine.isMapped(address, 1) ? machine.memory().readAvailable(address, window) : 0;
+    }
+
     private DecodedInstruction decodeAt(long address) {
-        int n = machine.isMapped(address, 1) ? machine.memory().readAvailable(address, window) : 0;
+        int n = fetch(address);
         if (n == 0) {
             return null;
         }
@@ -158,7 +163,7 @@ final class TrapHandler {
     }
 
     private Outcome decodeAndEmulate(int signal, long rip, SignalInfo info) {
-        int n = machine.isMapped(rip, 1) ? machine.memory().readAvailable(rip, window) : 0;
+        int n = fetch(rip);
         if (n == 0) {
             return raise(fetchFault(rip, rip));
         }
@@ -169,8 +174,7 @@ final class TrapHandler {
             if (e.isTruncated() && n < window.length) {
                 return raise(fetchFault(rip, rip + n)); // the instruction runs off the end of guest RAM
             }
-            return raise(new GuestEvent(GuestFault.UD, GuestEvent.Kind.FAULT, -1, 0, rip, rip,
-                    "bytes that are no instruction: " + e.getMessage()));
+            return raise(GuestEvent.fault(GuestFault.UD, rip, "bytes that are no instruction: " + e.getMessage()));
         }
         Emulator emulator = emulators.find(insn);
         if (emulator == null) {
@@ -191,7 +195,7 @@ final class TrapHandler {
             }
             outcome = emulator.emulate(insn, machine);
         } catch (GuestFault f) {
-            return raise(fault(f, insn, rip));
+            return raise(GuestEvent.fault(f, rip, String.format("%s (`%s`)", f.getMessage(), insn.mnemonicText())));
         }
         if (outcome == Outcome.ADVANCE) {
             r.setRip(rip + insn.length());
@@ -221,30 +225,29 @@ final class TrapHandler {
             }
             if (insn.mnemonicText().equals("bound")) {
                 // Linux reports #BR (BOUND range exceeded, a fault) as SIGSEGV like a #GP.
-                return raise(new GuestEvent(GuestFault.BR, GuestEvent.Kind.FAULT, -1, 0, rip, rip, "`" + text + "`"));
+                return raise(GuestEvent.fault(GuestFault.BR, rip, "`" + text + "`"));
             }
             if (cpu.cpl() > 0 || hasNonCanonicalOperand(insn)) {
-                return raise(new GuestEvent(GuestFault.GP, GuestEvent.Kind.FAULT, 0, 0, rip, rip, "`" + text + "`"));
+                return raise(GuestEvent.fault(GuestFault.GP, rip, "`" + text + "`"));
             }
             return Outcome.stop(ExitReason.UNHANDLED_INSTRUCTION, String.format("`%s` at 0x%x", text, rip));
         }
         if (signal == Signals.SIGBUS) {
             if (info.code() == SignalInfo.BUS_ADRALN) {
                 if (cpu.cpl() == 3 && (cpu.cr().cr0() & ControlRegisters.CR0_AM) != 0) {
-                    return raise(new GuestEvent(GuestFault.AC, GuestEvent.Kind.FAULT, 0, 0, rip, rip, "`" + text + "`"));
+                    return raise(GuestEvent.fault(GuestFault.AC, rip, "`" + text + "`"));
                 }
                 return Outcome.stop(ExitReason.UNHANDLED_INSTRUCTION, String.format("`%s` at 0x%x: a misaligned "
                         + "access with RFLAGS.AC set, which the host checks at its CPL3 but the guest's CPL%d does not",
                         text, rip, cpu.cpl()));
             }
-            return raise(new GuestEvent(GuestFault.SS, GuestEvent.Kind.FAULT, 0, 0, rip, rip, "`" + text + "`"));
+            return raise(GuestEvent.fault(GuestFault.SS, rip, "`" + text + "`"));
         }
         if (signal == Signals.SIGFPE) {
-            return raise(new GuestEvent(arithmeticVector(insn, info.code()), GuestEvent.Kind.FAULT, -1, 0, rip, rip,
-                    "`" + text + "`"));
+            return raise(GuestEvent.fault(arithmeticVector(insn, info.code()), rip, "`" + text + "`"));
         }
         if (signal == Signals.SIGILL) {
-            return raise(new GuestEvent(GuestFault.UD, GuestEvent.Kind.FAULT, -1, 0, rip, rip, "`" + text + "`"));
+            return raise(GuestEvent.fault(GuestFault.UD, rip, "`" + text + "`"));
         }
         return Outcome.stop(ExitReason.UNHANDLED_INSTRUCTION, String.format("`%s` at 0x%x", text, rip));
     }
@@ -281,7 +284,7 @@ final class TrapHandler {
         }
         long error = (present ? Machine.PF_PRESENT : 0) | (insn.writesMemory() ? Machine.PF_WRITE : 0)
                 | (machine.cpu().cpl() == 3 ? Machine.PF_USER : 0);
-        return new GuestEvent(GuestFault.PF, GuestEvent.Kind.FAULT, error, address, rip, rip,
+        return GuestEvent.pageFault(error, address, rip,
                 String.format("`%s` accessed 0x%x, outside guest RAM (0x%x..0x%x)", text, address,
                         machine.lowestMapped(), machine.memory().size()));
     }
@@ -290,16 +293,11 @@ final class TrapHandler {
     private GuestEvent fetchFault(long rip, long address) {
         long error = (machine.cpu().cpl() == 3 ? Machine.PF_USER : 0)
                 | ((machine.cpu().msrs().efer() & MsrFile.EFER_NXE) != 0 ? Machine.PF_FETCH : 0);
-        return new GuestEvent(GuestFault.PF, GuestEvent.Kind.FAULT, error, address, rip, rip,
+        return GuestEvent.pageFault(error, address, rip,
                 String.format("instruction fetch at 0x%x, outside guest RAM (0x%x..0x%x)", address,
                         machine.lowestMapped(), machine.memory().size()));
     }
 
-    private static GuestEvent fault(GuestFault f, DecodedInstruction insn, long rip) {
-        GuestEvent e = GuestEvent.fault(f, rip);
-        return new GuestEvent(e.vector(), e.kind(), e.errorCode(), e.faultAddress(), rip, rip,
-                String.format("%s (`%s`)", f.getMessage(), insn.mnemonicText()));
-    }
 
     private Outcome raise(GuestEvent event) {
         return InterruptDelivery.raise(machine, event);
