@@ -1,10 +1,11 @@
 package dev.uhv.cpu;
 
 /**
- * CR0, CR2, CR3, CR4 and CR8 of the virtual CPU, with the checks of MOV to CRn (SDM Vol. 2B, "MOV -
- * Move to/from Control Registers", and Vol. 3A, 2.5). The guest always runs in IA-32e 64-bit mode
- * here, so the rules for that mode apply: paging and PAE cannot be turned off. Only the values
- * change; the host keeps running guest code with its own paging.
+ * CR0, CR2, CR3, CR4 and CR8 of the virtual CPU, with the checks of MOV to CRn that concern one
+ * register alone (SDM Vol. 2B, "MOV - Move to/from Control Registers", and Vol. 3A, 2.5). The rules
+ * that tie CR0.PG and CR4.PAE to EFER and the code segment (IA-32e mode activation) are
+ * {@link VirtualCpu#writeCr0} and {@link VirtualCpu#writeCr4}. Only the values change; the host keeps
+ * running guest code with its own paging.
  */
 public final class ControlRegisters {
     public static final long CR0_PE = 1L, CR0_MP = 1L << 1, CR0_EM = 1L << 2, CR0_TS = 1L << 3,
@@ -61,6 +62,11 @@ public final class ControlRegisters {
         return cr4;
     }
 
+    /** CR0.PG: the guest has paging on (uhv runs its code on the identity mapping either way). */
+    public boolean pagingEnabled() {
+        return (cr0 & CR0_PG) != 0;
+    }
+
     public long cr8() {
         return cr8;
     }
@@ -74,9 +80,6 @@ public final class ControlRegisters {
         }
         if ((value & CR0_NW) != 0 && (value & CR0_CD) == 0) {
             throw GuestFault.gp(String.format("mov cr0, 0x%x sets NW without CD", value));
-        }
-        if ((value & CR0_PG) == 0) {
-            throw GuestFault.gp(String.format("mov cr0, 0x%x clears PG in 64-bit mode", value));
         }
         // ET is hardwired to 1 on every processor since the P6 family (SDM Vol. 3A, 2.5).
         cr0 = (value & CR0_DEFINED) | CR0_ET;
@@ -101,9 +104,6 @@ public final class ControlRegisters {
         long reserved = value & ~CR4_SUPPORTED;
         if (reserved != 0) {
             throw GuestFault.gp(String.format("mov cr4, 0x%x sets reserved bits 0x%x", value, reserved));
-        }
-        if ((value & CR4_PAE) == 0) {
-            throw GuestFault.gp(String.format("mov cr4, 0x%x clears PAE in 64-bit mode", value));
         }
         if ((value & CR4_PCIDE) != 0 && (cr4 & CR4_PCIDE) == 0 && (cr3 & 0xfff) != 0) {
             throw GuestFault.gp(String.format("mov cr4, 0x%x sets PCIDE while CR3[11:0] = 0x%x", value, cr3 & 0xfff));

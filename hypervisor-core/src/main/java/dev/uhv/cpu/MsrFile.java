@@ -2,6 +2,7 @@ package dev.uhv.cpu;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
@@ -64,6 +65,8 @@ public final class MsrFile {
     private long sfmask;
     private long kernelGsBase;
     private long tscAux;
+    /** CR0.PG, for the EFER.LME rule; {@link VirtualCpu} connects it to its control registers. */
+    private BooleanSupplier pagingEnabled = () -> true;
 
     public MsrFile(RegisterFile regs, LongSupplier hostTsc, long efer, int physicalAddressBits) {
         this.regs = regs;
@@ -213,6 +216,15 @@ public final class MsrFile {
         return sysenterEip;
     }
 
+    void connectPaging(BooleanSupplier cr0Pg) {
+        pagingEnabled = cr0Pg;
+    }
+
+    /** The processor sets and clears EFER.LMA as CR0.PG changes with LME set (SDM Vol. 3A, 9.8.5). */
+    void setLongModeActive(boolean active) {
+        efer = active ? efer | EFER_LMA : efer & ~EFER_LMA;
+    }
+
     /** EFER.LMA: IA-32e mode is active. */
     public boolean longModeActive() {
         return (efer & EFER_LMA) != 0;
@@ -288,8 +300,8 @@ public final class MsrFile {
         if (reserved != 0) {
             throw GuestFault.gp(String.format("wrmsr EFER = 0x%x sets reserved bits 0x%x", value, reserved));
         }
-        // LME may not change while paging is on, and paging is always on here (SDM Vol. 2B WRMSR).
-        if (((value ^ efer) & EFER_LME) != 0) {
+        // LME may not change while paging is on (SDM Vol. 3A, 9.8.5; Vol. 2B WRMSR).
+        if (((value ^ efer) & EFER_LME) != 0 && pagingEnabled.getAsBoolean()) {
             throw GuestFault.gp(String.format("wrmsr EFER = 0x%x changes LME while CR0.PG = 1", value));
         }
         // LMA is read-only: the processor sets it (SDM Vol. 3A, 9.8.5); writes keep the current value.

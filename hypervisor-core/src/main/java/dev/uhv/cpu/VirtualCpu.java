@@ -41,6 +41,39 @@ public final class VirtualCpu {
         this.msrs = msrs;
         this.cpuid = cpuid;
         this.xcr0 = xcr0;
+        msrs.connectPaging(cr::pagingEnabled);
+    }
+
+    /**
+     * MOV to CR0 with the IA-32e rules (SDM Vol. 3A, 9.8.5; Vol. 2B, MOV to CR0): paging cannot be
+     * turned off in 64-bit code; turning it on with EFER.LME set needs CR4.PAE and activates IA-32e
+     * mode (EFER.LMA), in compatibility mode until a far transfer loads a 64-bit code segment; turning
+     * it off from compatibility mode leaves IA-32e mode.
+     */
+    public void writeCr0(long value) throws GuestFault {
+        boolean paging = (value & ControlRegisters.CR0_PG) != 0;
+        boolean lme = (msrs.efer() & MsrFile.EFER_LME) != 0;
+        if (!paging && cr.pagingEnabled() && codeBits == 64) {
+            throw GuestFault.gp(String.format("mov cr0, 0x%x clears PG in 64-bit mode", value));
+        }
+        if (paging && !cr.pagingEnabled() && lme && (cr.cr4() & ControlRegisters.CR4_PAE) == 0) {
+            throw GuestFault.gp(String.format("mov cr0, 0x%x enables paging with EFER.LME set but CR4.PAE clear",
+                    value));
+        }
+        cr.writeCr0(value);
+        msrs.setLongModeActive(paging && lme);
+    }
+
+    /** MOV to CR4: PAE stays on in IA-32e mode, and PCIDE needs it (SDM Vol. 2B, MOV to CR4). */
+    public void writeCr4(long value) throws GuestFault {
+        boolean ia32e = msrs.longModeActive();
+        if (ia32e && (value & ControlRegisters.CR4_PAE) == 0) {
+            throw GuestFault.gp(String.format("mov cr4, 0x%x clears PAE in IA-32e mode", value));
+        }
+        if (!ia32e && (value & ControlRegisters.CR4_PCIDE) != 0) {
+            throw GuestFault.gp(String.format("mov cr4, 0x%x sets PCIDE outside IA-32e mode", value));
+        }
+        cr.writeCr4(value);
     }
 
     public RegisterFile regs() {

@@ -40,34 +40,42 @@ public final class ControlRegisterEmulator implements Emulator {
         ControlRegisters cr = m.cpu().cr();
         switch (insn.mnemonic()) {
             case CLTS -> cr.writeCr0(cr.cr0() & ~ControlRegisters.CR0_TS);
+            case MOV -> {
+                if (moveControlRegister(insn, m, cr)) {
+                    return IdentityMapping.check(m);
+                }
+            }
             // LMSW loads CR0[3:0] but can set, never clear, PE (SDM Vol. 2A, LMSW).
             case LMSW -> {
                 long msw = m.readOperand(insn, 0) & 0xf;
                 long pe = cr.cr0() & ControlRegisters.CR0_PE;
                 cr.writeCr0((cr.cr0() & ~0xfL) | msw | pe);
             }
-            default -> moveControlRegister(insn, m, cr);
+            default -> throw new IllegalStateException("not a control register instruction: " + insn.mnemonicText());
         }
         return Outcome.ADVANCE;
     }
 
-    private static void moveControlRegister(DecodedInstruction insn, Machine m, ControlRegisters cr) throws GuestFault {
+    /** Returns whether the move wrote CR0, CR3 or CR4, which decide the guest's mappings. */
+    private static boolean moveControlRegister(DecodedInstruction insn, Machine m, ControlRegisters cr)
+            throws GuestFault {
         int crOperand = Operands.indexOfKind(insn, Register.Kind.CONTROL);
         Register crReg = ((Operand.Reg) insn.operand(crOperand)).register();
         Register gpr = ((Operand.Reg) insn.operand(1 - crOperand)).register();
         if (crOperand == 1) {
             m.regs().set(gpr, read(cr, crReg));
-            return;
+            return false;
         }
         long value = m.regs().get(gpr);
         switch (crReg.index()) {
-            case 0 -> cr.writeCr0(value);
+            case 0 -> m.cpu().writeCr0(value);
             case 2 -> cr.writeCr2(value);
             case 3 -> cr.writeCr3(value);
-            case 4 -> cr.writeCr4(value);
+            case 4 -> m.cpu().writeCr4(value);
             case 8 -> cr.writeCr8(value);
             default -> throw GuestFault.ud("mov to cr" + crReg.index() + ", which does not exist");
         }
+        return crReg.index() != 2 && crReg.index() != 8;
     }
 
     private static long read(ControlRegisters cr, Register reg) throws GuestFault {

@@ -19,6 +19,11 @@ public enum ExitReason {
     TRIPLE_FAULT("triple fault", 4),
     /** A faulting instruction uhv does not emulate, or bytes that are no instruction. */
     UNHANDLED_INSTRUCTION("unhandled instruction", 6),
+    /**
+     * The guest turned paging on (or changed its tables) with a mapping that is not the identity:
+     * uhv runs guest code on guest-physical addresses, so it cannot follow it yet.
+     */
+    UNSUPPORTED_MAPPING("unsupported mapping", 6),
     TIMEOUT("timeout", 8),
     MAX_TRAPS("trap limit reached", 10),
     /** The guest tried to make a host system call; it never reached the host. */

@@ -90,7 +90,10 @@ public final class Vm implements AutoCloseable {
         ports.register(IsaDebugExit.PORT, IsaDebugExit.SIZE, debugExit);
         RegisterFile regs = transport.registers();
         boolean bits32 = loaded.is32Bit();
-        ControlRegisters cr = new ControlRegisters(bits32 ? INITIAL_CR0_32 : INITIAL_CR0, host.initialCr4(),
+        // 32-bit entry: paging off and PAE clear until the guest sets them; the SSE/XSAVE bits stay, as
+        // the host runs the child with them either way.
+        long cr4 = bits32 ? host.initialCr4() & ~ControlRegisters.CR4_PAE : host.initialCr4();
+        ControlRegisters cr = new ControlRegisters(bits32 ? INITIAL_CR0_32 : INITIAL_CR0, cr4,
                 host.physicalAddressBits());
         MsrFile msrs = new MsrFile(regs, HostCpu::rdtsc, bits32 ? 0 : INITIAL_EFER, host.physicalAddressBits());
         cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(new NativeHostCpuid()), host.xcr0());

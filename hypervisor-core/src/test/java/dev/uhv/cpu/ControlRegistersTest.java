@@ -43,7 +43,7 @@ class ControlRegistersTest {
 
     @Test
     void cr0FaultLeavesTheOldValue() {
-        assertThrows(GuestFault.class, () -> cr.writeCr0(0x1L));
+        assertThrows(GuestFault.class, () -> cr.writeCr0(ControlRegisters.CR0_PG | ControlRegisters.CR0_ET));
 
         assertEquals(CR0, cr.cr0());
     }
