@@ -156,12 +156,16 @@ public final class RegisterFile {
     }
 
     /**
-     * The host's DS and ES: a process starts with null ones, which 64-bit code ignores but a data
-     * access from compatibility mode turns into #GP, so 32-bit guests need a flat data selector there.
+     * The host's DS, ES, FS and GS: a process starts with null ones, which 64-bit code ignores but a
+     * data access from compatibility mode turns into #GP, so 32-bit guests need a flat data selector
+     * there. FS and GS keep the bases set through {@link #setFsBase}/{@link #setGsBase}: with
+     * FSGSBASE the kernel loads the selector, then writes the saved base over the descriptor's.
      */
     public void setDataSegments(int selector) {
         buf.putLong(DS, selector);
         buf.putLong(ES, selector);
+        buf.putLong(FS, selector);
+        buf.putLong(GS, selector);
     }
 
     /** rdx:rax as one 64-bit value (rdmsr/wrmsr, xsetbv). */

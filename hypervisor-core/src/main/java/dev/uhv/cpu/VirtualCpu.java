@@ -34,6 +34,10 @@ public final class VirtualCpu {
     private int bootCodeBits = 64;
     /** The host SS that marks virtual CPL0-2 (0: not available, SS stays the host's). */
     private int kernelStackSelector;
+    /** The guest's latest CPL0 selectors of each kind: what a host selector it read back stands for. */
+    private int kernelCode64;
+    private int kernelCode32;
+    private int kernelData;
 
     public VirtualCpu(RegisterFile regs, ControlRegisters cr, MsrFile msrs, CpuidModel cpuid, long xcr0) {
         this.regs = regs;
@@ -134,6 +138,13 @@ public final class VirtualCpu {
         selectors[Register.CS.index()] = selector & 0xffff;
         codeBits = bits;
         cpl = newCpl;
+        if (newCpl == 0 && hostSelectorAlias(selector) == 0) {
+            if (bits == 64) {
+                kernelCode64 = selector & 0xffff;
+            } else if (bits == 32) {
+                kernelCode32 = selector & 0xffff;
+            }
+        }
         regs.setCs(bits == 64 ? HOST_CODE64 : HOST_CODE32);
         restoreHostStackSegment();
     }
@@ -188,6 +199,30 @@ public final class VirtualCpu {
             throw new IllegalArgumentException("CS changes with enterCode");
         }
         selectors[segment.index()] = selector & 0xffff;
+        if (cpl == 0 && (selector & ~3) != 0 && hostSelectorAlias(selector) == 0) {
+            kernelData = selector & 0xffff;
+        }
+    }
+
+    /**
+     * The guest selector that a selector of the host's stands for, or 0 when it is none of them.
+     * The guest reads the host's selectors back (`mov %cs, %ax` gives 0x33 in 64-bit code, 0x23 in
+     * 32-bit code; data and stack segments give 0x2b or the kernel-SS marker) and may store them in
+     * an IDT gate, STAR or a far pointer: they stand for its latest CPL0 code selector of that
+     * bitness, or its latest CPL0 data selector.
+     */
+    public int hostSelectorAlias(int selector) {
+        int index = selector & ~3;
+        if (index == (HOST_CODE64 & ~3)) {
+            return kernelCode64;
+        }
+        if (index == (HOST_CODE32 & ~3)) {
+            return kernelCode32;
+        }
+        if (index == (HOST_DATA & ~3) || (kernelStackSelector != 0 && index == (kernelStackSelector & ~3))) {
+            return kernelData;
+        }
+        return 0;
     }
 
     /** The IOPL the guest set (the host's is always 0). */

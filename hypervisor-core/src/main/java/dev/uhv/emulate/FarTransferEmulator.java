@@ -81,6 +81,7 @@ public final class FarTransferEmulator implements Emulator {
             offset = m.read(address, bytes);
             selector = (int) m.read(address + bytes, 2);
         }
+        selector = GuestDescriptors.resolveHostAlias(m, selector);
         SegmentDescriptor code = targetCodeSegment(m, selector, what);
         int bits = targetBits(cpu, code);
         if (bits != 64) {
@@ -147,7 +148,7 @@ public final class FarTransferEmulator implements Emulator {
         long release = insn.operands().isEmpty() ? 0 : ((Operand.Imm) insn.operand(0)).value() & 0xffff;
         GuestStack stack = GuestStack.current(m);
         long rip = stack.pop(bytes);
-        int selector = (int) stack.pop(bytes) & 0xffff;
+        int selector = GuestDescriptors.resolveHostAlias(m, (int) stack.pop(bytes) & 0xffff);
         SegmentDescriptor code = returnCodeSegment(m, selector, "far ret");
         int newCpl = selector & 3;
         int bits = targetBits(cpu, code);
@@ -185,7 +186,7 @@ public final class FarTransferEmulator implements Emulator {
         int bytes = insn.operandWidth() / 8;
         GuestStack stack = GuestStack.current(m);
         long rip = stack.pop(bytes);
-        int selector = (int) stack.pop(bytes) & 0xffff;
+        int selector = GuestDescriptors.resolveHostAlias(m, (int) stack.pop(bytes) & 0xffff);
         long image = stack.pop(bytes);
         if (!ia32e && cpl == 0 && (image & Rflags.VM) != 0) {
             return Outcome.stop(ExitReason.UNHANDLED_INSTRUCTION, what + " to virtual-8086 mode, which uhv does not "
@@ -263,7 +264,7 @@ public final class FarTransferEmulator implements Emulator {
     private static OuterStack popOuterStack(Machine m, GuestStack stack, int bytes, int newCpl, int bits, String what)
             throws GuestFault {
         long rsp = stack.pop(bytes);
-        int selector = (int) stack.pop(bytes) & 0xffff;
+        int selector = GuestDescriptors.resolveHostAlias(m, (int) stack.pop(bytes) & 0xffff);
         SegmentChecks.stackSegment(m, selector, newCpl, bits == 64, what);
         return new OuterStack(selector, rsp);
     }

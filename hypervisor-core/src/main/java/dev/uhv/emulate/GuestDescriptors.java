@@ -61,6 +61,28 @@ public final class GuestDescriptors {
         };
     }
 
+    /**
+     * selector, or the guest selector it stands for when it is one the guest read back from the host
+     * (see {@link VirtualCpu#hostSelectorAlias}) and the guest's own table has nothing there (the
+     * selector is beyond its limit, or the slot is all zeros, which no load would accept). A guest
+     * whose GDT really has a descriptor at 0x33 (the Linux layout) keeps it, present or not.
+     */
+    public static int resolveHostAlias(Machine m, int selector) {
+        int alias = m.cpu().hostSelectorAlias(selector);
+        if (alias == 0 || alias == selector || hasDescriptor(m, selector)) {
+            return selector;
+        }
+        return alias;
+    }
+
+    private static boolean hasDescriptor(Machine m, int selector) {
+        try {
+            return read(m, selector, 0).raw() != 0;
+        } catch (GuestFault none) {
+            return false;
+        }
+    }
+
     /** RSPn of the current 64-bit TSS (n = 0..2), for a switch to CPL n. */
     public static long tssRsp(Machine m, int level, int ext) throws GuestFault {
         return tssQword(m, TSS_RSP0 + 8 * level, ext, "RSP" + level);

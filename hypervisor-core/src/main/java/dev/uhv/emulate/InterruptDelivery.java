@@ -116,7 +116,7 @@ public final class InterruptDelivery {
         if (!gate.present()) {
             throw GuestFault.np(gateError, String.format("IDT entry 0x%x is not present", e.vector()));
         }
-        int selector = gate.selector();
+        int selector = GuestDescriptors.resolveHostAlias(m, gate.selector());
         long offset = gate.offset();
         int ist = gate.ist();
         if ((selector & ~3) == 0) {

@@ -89,8 +89,9 @@ public final class SegmentLoadEmulator implements Emulator {
     }
 
     /** Checks selector for segment at the current CPL and, when it passes, loads it. */
-    private void load(Machine m, Register segment, int selector, String what) throws GuestFault {
+    private void load(Machine m, Register segment, int loaded, String what) throws GuestFault {
         VirtualCpu cpu = m.cpu();
+        int selector = GuestDescriptors.resolveHostAlias(m, loaded);
         boolean longMode = cpu.codeBits() == 64;
         SegmentDescriptor d = segment == Register.SS
                 ? SegmentChecks.stackSegment(m, selector, cpu.cpl(), longMode, what)

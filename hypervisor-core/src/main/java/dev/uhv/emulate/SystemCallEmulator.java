@@ -88,8 +88,11 @@ public final class SystemCallEmulator implements Emulator {
         r.setGpr(RegisterFile.GPR_RCX, r.rip() + insn.length());
         r.setGpr(11, flags);
         int base = (int) (msrs.star() >>> 32) & 0xffff;
-        cpu.enterCode(base & 0xfffc, 64, 0);
-        cpu.setSelector(Register.SS, base + 8); // STAR[47:32] + 8, RPL bits and all (SDM Vol. 2B, SYSCALL)
+        int cs = GuestDescriptors.resolveHostAlias(m, base & 0xfffc);
+        cpu.enterCode(cs, 64, 0);
+        // STAR[47:32] + 8, RPL bits and all (SDM Vol. 2B, SYSCALL); with a host selector in STAR, the
+        // guest's kernel data selector.
+        cpu.setSelector(Register.SS, cs == (base & 0xfffc) ? base + 8 : cpu.hostSelectorAlias(VirtualCpu.HOST_DATA));
         cpu.setGuestRflags(flags & ~msrs.sfmask());
         r.setRip(target);
         return Outcome.JUMP;
