@@ -66,7 +66,11 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /** Hex values padded to 16 digits; text ("4-level" paging) as it is. */
     private static String pad(String hex) {
+        if (!hex.startsWith("0x")) {
+            return hex;
+        }
         String digits = hex.substring(2);
         return "0x" + "0".repeat(Math.max(0, 16 - digits.length())) + digits;
     }

@@ -13,9 +13,10 @@ import dev.uhv.decoder.Operand;
 import java.util.Set;
 
 /**
- * LGDT, LIDT, LLDT, LTR and their stores SGDT, SIDT, SLDT, STR, plus SMSW. In 64-bit mode a
- * pseudo-descriptor is a 2-byte limit and an 8-byte base (SDM Vol. 2A, LGDT/LIDT); LLDT and LTR load
- * 16-byte system descriptors from the guest's GDT (SDM Vol. 3A, 7.2.3 and 8.2.3); their faults are
+ * LGDT, LIDT, LLDT, LTR and their stores SGDT, SIDT, SLDT, STR, plus SMSW. A pseudo-descriptor is a
+ * 2-byte limit and an 8-byte base in 64-bit mode, a 4-byte base elsewhere, of which a 16-bit operand
+ * size keeps 24 bits (SDM Vol. 2A, LGDT/LIDT, SGDT); LLDT and LTR load system descriptors from the
+ * guest's GDT, 16 bytes in IA-32e mode and 8 outside it (SDM Vol. 3A, 7.2.3 and 8.2.3); their faults are
  * #GP(selector) and #NP(selector) with the RPL bits cleared (SDM Vol. 2A, LLDT/LTR). The stores only
  * trap on hosts where they fault; elsewhere a later issue patches them.
  */
@@ -69,7 +70,8 @@ public final class DescriptorTableEmulator implements Emulator {
     private static TableRegister loadPseudoDescriptor(DecodedInstruction insn, Machine m, String what) throws GuestFault {
         long address = m.effectiveAddress((Operand.Mem) insn.operand(0), insn.length(), insn.addressWidth());
         int limit = (int) m.read(address, 2);
-        long base = m.read(address + 2, 8);
+        boolean code64 = m.cpu().codeBits() == 64;
+        long base = m.read(address + 2, code64 ? 8 : 4) & baseMask(insn, code64);
         if (!Canonical.isCanonical(base)) {
             throw GuestFault.gp(String.format("%s with non-canonical base 0x%x", what, base));
         }
@@ -78,8 +80,13 @@ public final class DescriptorTableEmulator implements Emulator {
 
     private static void storePseudoDescriptor(DecodedInstruction insn, Machine m, TableRegister value) throws GuestFault {
         long address = m.effectiveAddress((Operand.Mem) insn.operand(0), insn.length(), insn.addressWidth());
+        boolean code64 = m.cpu().codeBits() == 64;
         m.write(address, 2, value.limit());
-        m.write(address + 2, 8, value.base());
+        m.write(address + 2, code64 ? 8 : 4, value.base() & baseMask(insn, code64));
+    }
+
+    private static long baseMask(DecodedInstruction insn, boolean code64) {
+        return code64 ? -1L : insn.operandWidth() == 16 ? 0xff_ffffL : 0xffff_ffffL;
     }
 
     private static SegmentRegister loadLdt(Machine m, int selector) throws GuestFault {
@@ -100,7 +107,7 @@ public final class DescriptorTableEmulator implements Emulator {
         }
         SystemDescriptor d = readSystemDescriptor(m, selector, "ltr");
         if (d.type() != TYPE_TSS_AVAILABLE) {
-            throw GuestFault.gp(selector & ~3, String.format("ltr 0x%x: descriptor type 0x%x is not an available 64-bit TSS",
+            throw GuestFault.gp(selector & ~3, String.format("ltr 0x%x: descriptor type 0x%x is not an available TSS",
                     selector, d.type()));
         }
         // LTR marks the TSS busy in the GDT (SDM Vol. 2A, LTR).
@@ -115,13 +122,14 @@ public final class DescriptorTableEmulator implements Emulator {
         }
         TableRegister gdtr = m.cpu().tables().gdtr();
         int offset = selector & ~7;
-        if (offset + 15 > gdtr.limit()) {
+        boolean ia32e = m.cpu().msrs().longModeActive();
+        if (offset + (ia32e ? 15 : 7) > gdtr.limit()) {
             throw GuestFault.gp(selector & ~3, String.format("%s 0x%x: beyond the GDT limit 0x%x", what, selector,
                     gdtr.limit()));
         }
         long address = gdtr.base() + offset;
         long low = m.read(address, 8);
-        long high = m.read(address + 8, 8);
+        long high = ia32e ? m.read(address + 8, 8) : 0;
         if ((low & (1L << 44)) != 0) {
             throw GuestFault.gp(selector & ~3, String.format("%s 0x%x: not a system descriptor", what, selector));
         }
@@ -140,7 +148,7 @@ public final class DescriptorTableEmulator implements Emulator {
         return new SystemDescriptor(address, (int) (low >>> 40) & 0xf, base, limit);
     }
 
-    /** A 16-byte system descriptor as read from the GDT. */
+    /** A system descriptor as read from the GDT (16 bytes in IA-32e mode, else 8). */
     private record SystemDescriptor(long address, int type, long base, long limit) {
     }
 }

@@ -13,6 +13,7 @@ import dev.uhv.cpu.VirtualCpu;
 import dev.uhv.decoder.Register;
 import dev.uhv.emulate.InstructionFamily;
 import dev.uhv.memory.GuestMemory;
+import dev.uhv.paging.PagingMode;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -75,6 +76,7 @@ public record StateDump(String exitReason, String detail, int exitStatus, Map<St
         crs.put("cr4", hex(cpu.cr().cr4()));
         crs.put("cr8", hex(cpu.cr().cr8()));
         crs.put("efer", hex(cpu.msrs().efer()));
+        crs.put("paging", PagingMode.of(cpu.cr().cr0(), cpu.cr().cr4(), cpu.msrs().efer()).text());
         Map<String, String> msrs = new LinkedHashMap<>();
         cpu.msrs().snapshot().forEach((name, value) -> msrs.put(name, hex(value)));
         Map<String, String> drs = new LinkedHashMap<>();
