@@ -1,7 +1,9 @@
 package dev.uhv.cpu;
 
 /**
- * One 16-byte gate of a 64-bit IDT (SDM Vol. 3A, 6.14.1, Figure 6-8).
+ * One 16-byte gate of a 64-bit IDT (SDM Vol. 3A, 6.14.1, Figure 6-8), or one 8-byte gate of a 32-bit
+ * IDT (Figure 6-2: the same low 8 bytes, decoded with high = 0; types 0xE and 0xF are then the 32-bit
+ * gates, and the IST field is reserved).
  *
  * @param selector the code segment of the handler
  * @param offset   the handler's 64-bit offset
@@ -11,7 +13,7 @@ package dev.uhv.cpu;
  * @param present  the P bit
  */
 public record IdtGate(int selector, long offset, int type, int dpl, int ist, boolean present) {
-    public static final int SIZE = 16;
+    public static final int SIZE = 16, SIZE_32 = 8;
     public static final int TYPE_INTERRUPT = 0xe, TYPE_TRAP = 0xf;
 
     public static IdtGate decode(long low, long high) {

@@ -83,6 +83,22 @@ public final class GuestDescriptors {
         }
     }
 
+    /**
+     * SSn (bits 47:32) and ESPn (bits 31:0) of the current 32-bit TSS (n = 0..2; SDM Vol. 3A, 8.2.1:
+     * ESP0 at offset 4, SS0 at 8, 8 bytes per level).
+     */
+    public static long tss32Stack(Machine m, int level, int ext) throws GuestFault {
+        int offset = TSS_RSP0 + 8 * level;
+        SegmentRegister tr = m.cpu().tables().tr();
+        if ((tr.selector() & ~3) == 0 || offset + 5L > tr.limit()) {
+            throw GuestFault.ts((tr.selector() & ~3) | ext, String.format("the TSS (TR 0x%x, limit 0x%x) has no "
+                    + "SS%d:ESP%d", tr.selector(), tr.limit(), level, level));
+        }
+        long esp = m.read(tr.base() + offset, 4);
+        long ss = m.read(tr.base() + offset + 4, 2);
+        return ss << 32 | esp;
+    }
+
     /** RSPn of the current 64-bit TSS (n = 0..2), for a switch to CPL n. */
     public static long tssRsp(Machine m, int level, int ext) throws GuestFault {
         return tssQword(m, TSS_RSP0 + 8 * level, ext, "RSP" + level);

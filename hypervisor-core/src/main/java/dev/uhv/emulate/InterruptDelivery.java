@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers exceptions and interrupts through the guest's 64-bit IDT, as the CPU does in IA-32e mode
- * (SDM Vol. 3A, 6.14): gate checks, IST and TSS stack switches, the 16-byte aligned frame, and the
- * double-fault rules for an exception raised while delivering another (SDM Vol. 3A, 6.15, Table 6-5).
+ * Delivers exceptions and interrupts through the guest's IDT: a 64-bit IDT in IA-32e mode (SDM Vol.
+ * 3A, 6.14: IST and TSS stack switches, the 16-byte aligned frame), a 32-bit one in protected mode
+ * (SDM Vol. 3A, 6.12: 8-byte gates, SS0:ESP0 from a 32-bit TSS, 4-byte frame slots); gate checks, and
+ * the double-fault rules for an exception raised while delivering another (SDM Vol. 3A, 6.15, Table 6-5).
  * Writes the frame into guest RAM and sets rip, rsp, CS, SS, CPL and RFLAGS; the transport moves them
  * to the child.
  */
@@ -38,9 +39,6 @@ public final class InterruptDelivery {
         if (idtr.limit() == 0) {
             setCr2(cpu, event);
             return unhandled(cpu, event, "no IDT is loaded");
-        }
-        if (!cpu.msrs().longModeActive()) {
-            return unhandled(cpu, event, "the guest is not in long mode; uhv delivers through 64-bit IDTs only");
         }
         GuestEvent current = event;
         for (int chain = 0; ; chain++) {
@@ -97,17 +95,20 @@ public final class InterruptDelivery {
         RegisterFile r = m.regs();
         int ext = e.ext();
         int cpl = cpu.cpl();
+        boolean ia32e = cpu.msrs().longModeActive();
+        int gateSize = ia32e ? IdtGate.SIZE : IdtGate.SIZE_32;
         long gateError = e.vector() * 8L + 2 + ext;
         TableRegister idtr = cpu.tables().idtr();
-        if (e.vector() * (long) IdtGate.SIZE + IdtGate.SIZE - 1 > idtr.limit()) {
+        if (e.vector() * (long) gateSize + gateSize - 1 > idtr.limit()) {
             throw GuestFault.gp(gateError, String.format("vector 0x%x is beyond the IDT limit 0x%x", e.vector(),
                     idtr.limit()));
         }
-        long gateAddress = idtr.base() + e.vector() * (long) IdtGate.SIZE;
-        IdtGate gate = IdtGate.decode(m.read(gateAddress, 8), m.read(gateAddress + 8, 8));
+        long gateAddress = idtr.base() + e.vector() * (long) gateSize;
+        IdtGate gate = IdtGate.decode(m.read(gateAddress, 8), ia32e ? m.read(gateAddress + 8, 8) : 0);
         if (!gate.isInterruptOrTrapGate()) {
-            throw GuestFault.gp(gateError, String.format("IDT entry 0x%x has type 0x%x, not a 64-bit interrupt or "
-                    + "trap gate", e.vector(), gate.type()));
+            throw GuestFault.gp(gateError, String.format("IDT entry 0x%x has type 0x%x, not a %s interrupt or "
+                    + "trap gate%s", e.vector(), gate.type(), ia32e ? "64-bit" : "32-bit",
+                    ia32e ? "" : " (uhv delivers through no task or 16-bit gates)"));
         }
         if (e.kind() == GuestEvent.Kind.SOFTWARE && gate.dpl() < cpl) {
             throw GuestFault.gp(gateError, String.format("int 0x%x at CPL%d through a gate of DPL%d", e.vector(), cpl,
@@ -131,6 +132,10 @@ public final class InterruptDelivery {
         if (!code.present()) {
             throw GuestFault.np(selectorError, String.format("IDT entry 0x%x: code segment 0x%x is not present",
                     e.vector(), selector));
+        }
+        if (!ia32e) {
+            deliverProtected(m, e, gate, selector, code);
+            return;
         }
         if (!code.isLongCode()) {
             throw GuestFault.gp(selectorError, String.format("IDT entry 0x%x: code segment 0x%x is not 64-bit code",
@@ -170,8 +175,68 @@ public final class InterruptDelivery {
         if (newCpl < cpl) {
             cpu.setSelector(Register.SS, newCpl); // a null SS with RPL = the new CPL (SDM Vol. 3A, 6.14.4)
         }
-        r.setRsp(rsp);
-        r.setRip(offset);
+        enterHandler(cpu, gate, rsp, offset, flags);
+    }
+
+    /**
+     * Protected-mode delivery through a 32-bit gate (SDM Vol. 3A, 6.12.1): to an inner level on the
+     * SS0..2:ESP0..2 of the 32-bit TSS, pushing the old SS:ESP; at the same level on the current
+     * stack. Slots are 4 bytes, with no alignment; the handler runs as 32-bit code.
+     */
+    private static void deliverProtected(Machine m, GuestEvent e, IdtGate gate, int selector, SegmentDescriptor code)
+            throws GuestFault {
+        VirtualCpu cpu = m.cpu();
+        RegisterFile r = m.regs();
+        int ext = e.ext();
+        int cpl = cpu.cpl();
+        if (code.codeBits() != 32) {
+            throw GuestFault.gp((selector & ~3) | ext, String.format("IDT entry 0x%x: code segment 0x%x is not "
+                    + "32-bit code", e.vector(), selector));
+        }
+        long offset = gate.offset() & 0xffff_ffffL;
+        if (offset > code.limit()) {
+            throw GuestFault.gp(ext, String.format("IDT entry 0x%x: handler 0x%x is beyond the code segment limit "
+                    + "0x%x", e.vector(), offset, code.limit()));
+        }
+        int newCpl = code.isConforming() ? cpl : code.dpl();
+        long flags = cpu.guestRflags() & ~Rflags.RF;
+        if (e.kind() == GuestEvent.Kind.FAULT) {
+            flags |= Rflags.RF;
+        }
+        long esp = r.rsp() & 0xffff_ffffL;
+        long[] frame = {flags, cpu.selector(Register.CS), e.returnRip()};
+        int newSs = -1;
+        if (newCpl < cpl) {
+            long stack = GuestDescriptors.tss32Stack(m, newCpl, ext);
+            newSs = (int) (stack >>> 32);
+            try {
+                SegmentChecks.stackSegment(m, newSs, newCpl, false, "the TSS's SS" + newCpl);
+            } catch (GuestFault bad) {
+                // an unusable stack in the TSS is #TS(SS selector) (SDM Vol. 3A, 6.12.1.1)
+                throw GuestFault.ts((newSs & ~3) | ext, bad.getMessage());
+            }
+            frame = new long[] {cpu.selector(Register.SS), esp, flags, cpu.selector(Register.CS), e.returnRip()};
+            esp = stack & 0xffff_ffffL;
+        }
+        for (long v : frame) {
+            esp = (esp - 4) & 0xffff_ffffL;
+            m.write(esp, 4, v);
+        }
+        if (e.errorCode() >= 0) {
+            esp = (esp - 4) & 0xffff_ffffL;
+            m.write(esp, 4, e.errorCode());
+        }
+        cpu.enterCode((selector & ~3) | newCpl, 32, newCpl);
+        if (newSs >= 0) {
+            cpu.setSelector(Register.SS, newSs);
+        }
+        enterHandler(cpu, gate, esp, offset, flags);
+    }
+
+    /** The handler's rsp, rip and RFLAGS: TF, NT, RF and VM clear, IF too through an interrupt gate. */
+    private static void enterHandler(VirtualCpu cpu, IdtGate gate, long rsp, long rip, long flags) {
+        cpu.regs().setRsp(rsp);
+        cpu.regs().setRip(rip);
         long newFlags = flags & ~(Rflags.TF | Rflags.NT | Rflags.RF | Rflags.VM);
         cpu.setGuestRflags(gate.type() == IdtGate.TYPE_INTERRUPT ? newFlags & ~Rflags.IF : newFlags);
     }
