@@ -90,6 +90,6 @@ class ProtectedModeDeliveryTest {
 
         assertEquals(Outcome.JUMP, o);
         assertEquals(HANDLER, t.regs.rip());
-        assertEquals(GuestFault.UD * 8 + 2, t.memory.readU32(t.regs.rsp()), "error code: IDT bit and the vector");
+        assertEquals(GuestFault.UD * 8 + 2 + 1, t.memory.readU32(t.regs.rsp()), "error code: the vector, IDT and EXT");
     }
 }
