@@ -147,7 +147,9 @@ public final class MmioAccessEmulator implements Emulator {
         long offset = m.readOperand(insn, 1);
         if (insn.operand(1) instanceof Operand.Reg reg) {
             offset = IntegerArithmetic.signExtend(offset, reg.size());
-            address += Math.floorDiv(offset, bits) * (bits / 8);
+            long segmentBase = m.segmentBase(mem.segment());
+            long moved = address - segmentBase + Math.floorDiv(offset, bits) * (bits / 8);
+            address = (moved & Machine.addressMask(insn.addressWidth())) + segmentBase;
         }
         long word = m.read(address, bits / 8);
         boolean set = ((word >>> Math.floorMod(offset, bits)) & 1) != 0;

@@ -214,16 +214,17 @@ final class TrapHandler {
     }
 
     /**
-     * A trap no emulator takes: the hardware's own exception for the guest where the signal says which
+     * A trap no emulator takes: a page fault on an MMIO device's page is an access to emulate;
+     * otherwise the hardware's own exception for the guest where the signal says which
      * (SIGSEGV with a fault address: #PF; SIGILL: #UD; SIGFPE: #DE/#MF/#XM; SIGBUS: #SS or #AC), else
      * the host's #GP: the guest's #GP at CPL3 or for a non-canonical address, and at CPL0 a privileged
      * instruction uhv does not emulate, which ends the run.
      */
     private Outcome notEmulated(int signal, DecodedInstruction insn, long rip, SignalInfo info) {
         if (signal == Signals.SIGSEGV && isPageFault(info.code())) {
-            long device = mmioAddress(insn, info.address());
-            if (device >= 0) {
-                return mmioAccess(insn, rip, device);
+            long deviceAddress = mmioAddress(insn, info.address());
+            if (deviceAddress >= 0) {
+                return mmioAccess(insn, rip, deviceAddress);
             }
         }
         String text = decoder().format(window, insn.length(), rip);

@@ -447,6 +447,20 @@ class MmioAccessEmulatorTest {
         assertEquals(List.of("r14/4", "rc/4"), device.accesses());
     }
 
+    @Test
+    void btRegisterOffsetWrapsAtA32BitAddressSize() throws GuestFault {
+        RecordingMmioDevice top = new RecordingMmioDevice("top", 0x1000);
+        t.machine.mmio().register(0xffff_f000L, 0x1000, top);
+        top.poke(0xffc, 4, 0x8000_0000L);
+        t.setGpr(GPR_RBX, 0);
+        t.setGpr(GPR_RAX, -1);
+
+        run("67 0f a3 03"); // bt [ebx], eax: the dword at ebx - 4 wraps to 0xfffffffc
+
+        assertEquals(List.of("rffc/4"), top.accesses());
+        assertStatus(CF);
+    }
+
     // --- stos -----------------------------------------------------------------------------------
 
     @Test
