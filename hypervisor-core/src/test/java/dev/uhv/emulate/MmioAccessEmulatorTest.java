@@ -625,6 +625,21 @@ class MmioAccessEmulatorTest {
     }
 
     @Test
+    void aSixteenBitAddressSizeWrapsDiAndCountsInCxKeepingTheUpperBits() throws GuestFault {
+        t.setGpr(GPR_RAX, 0x77);
+        t.setGpr(GPR_RDI, 0xaaaa_bbbb_cccc_fffeL);
+        t.setGpr(GPR_RCX, 0x1234_0000_0000_0003L);
+
+        run32("67 f3 aa"); // rep stosb [di], cx = 3, in 32-bit code
+
+        assertEquals(0x77, t.memory.readU8(0xfffe));
+        assertEquals(0x77, t.memory.readU8(0xffff));
+        assertEquals(0x77, t.memory.readU8(0));
+        assertEquals(0xaaaa_bbbb_cccc_0001L, t.gpr(GPR_RDI), "di wrapped, bits 63:16 kept");
+        assertEquals(0x1234_0000_0000_0000L, t.gpr(GPR_RCX), "cx counted, bits 63:16 kept");
+    }
+
+    @Test
     void compatibilityModeMoffsAndRegisterForms() throws GuestFault {
         device.poke(0x10, 4, 0x1234_5678L);
 
