@@ -26,47 +26,32 @@
 1:
     testl $MBI_HAS_CMDLINE, MBI_FLAGS(%ebx)
     jz 1f
-    PRINT "cmdline="
-    mov MBI_CMDLINE(%ebx), %esi
-    call puts
-    call newline
+    PUT_STRING "cmdline=", MBI_CMDLINE(%ebx)
 1:
     testl $MBI_HAS_BOOT_LOADER_NAME, MBI_FLAGS(%ebx)
     jz 1f
-    PRINT "boot_loader_name="
-    mov MBI_BOOT_LOADER_NAME(%ebx), %esi
-    call puts
-    call newline
+    PUT_STRING "boot_loader_name=", MBI_BOOT_LOADER_NAME(%ebx)
 1:
-    # The memory map: entries of a 4-byte size, then base_addr (8), length (8), type (4); the
-    # next entry is size + 4 bytes on.
+    # The memory map: entries of a 4-byte size, then base_addr, length, type; the next entry is
+    # size + 4 bytes on.
     testl $MBI_HAS_MMAP, MBI_FLAGS(%ebx)
     jz 3f
-    mov MBI_MMAP_ADDR(%ebx), %esi
-    mov %esi, %edi
-    add MBI_MMAP_LENGTH(%ebx), %edi
-1:  cmp %edi, %esi
+    mov MBI_MMAP_ADDR(%ebx), %edi
+    mov %edi, %ebp
+    add MBI_MMAP_LENGTH(%ebx), %ebp
+1:  cmp %ebp, %edi
     jae 3f
     PRINT "mmap size="
-    mov (%esi), %eax
+    mov (%edi), %eax
     call put_hex32
-    PRINT " base="
-    mov 4(%esi), %eax
-    mov 8(%esi), %edx
-    call put_hex64
-    PRINT " length="
-    mov 12(%esi), %eax
-    mov 16(%esi), %edx
-    call put_hex64
-    PRINT " type="
-    mov 20(%esi), %eax
-    call put_hex32
-    call newline
-    add (%esi), %esi
-    add $4, %esi
+    PRINT " "
+    lea 4(%edi), %esi
+    call put_mmap_entry
+    add (%edi), %edi
+    add $4, %edi
     jmp 1b
 3:
-    # The modules: mod_start, mod_end, string, reserved; the first bytes of each (at most 8).
+    # The modules: mod_start, mod_end, string, reserved.
     testl $MBI_HAS_MODS, MBI_FLAGS(%ebx)
     jz 3f
     PUT_HEX32 "mods_count=", MBI_MODS_COUNT(%ebx)
@@ -74,29 +59,15 @@
     mov MBI_MODS_COUNT(%ebx), %ebp
 1:  test %ebp, %ebp
     jz 3f
-    PRINT "mod start="
+    PRINT "mod "
     mov (%edi), %eax
-    call put_hex32
-    PRINT " end="
-    mov 4(%edi), %eax
-    call put_hex32
-    PRINT " string="
+    mov 4(%edi), %edx
     mov 8(%edi), %esi
-    call puts
-    call newline
+    call put_module
     testl $0xfff, (%edi)
     jz 2f
     FAIL "module not page-aligned (header flags bit 0)"
-2:  PRINT "mod bytes="
-    mov (%edi), %esi
-    mov 4(%edi), %ecx
-    sub %esi, %ecx
-    cmp $8, %ecx
-    jbe 2f
-    mov $8, %ecx
-2:  call put_hex_bytes
-    call newline
-    add $16, %edi
+2:  add $16, %edi
     dec %ebp
     jmp 1b
 3:

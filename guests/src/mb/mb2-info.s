@@ -35,47 +35,23 @@ next_tag:
     jmp tag_done
 
 cmdline:
-    PRINT "cmdline="
-    push %esi
-    add $8, %esi
-    call puts
-    pop %esi
-    call newline
+    lea 8(%esi), %eax
+    PUT_STRING "cmdline=", %eax
     jmp tag_done
 
 loader_name:
-    PRINT "boot_loader_name="
-    push %esi
-    add $8, %esi
-    call puts
-    pop %esi
-    call newline
+    lea 8(%esi), %eax
+    PUT_STRING "boot_loader_name=", %eax
     jmp tag_done
 
 module:                         # mod_start, mod_end, then the string
-    PRINT "module start="
+    PRINT "module "
+    push %esi
     mov 8(%esi), %eax
-    call put_hex32
-    PRINT " end="
-    mov 12(%esi), %eax
-    call put_hex32
-    PRINT " string="
-    push %esi
+    mov 12(%esi), %edx
     add $16, %esi
-    call puts
+    call put_module
     pop %esi
-    call newline
-    PRINT "mod bytes="
-    push %esi
-    mov 12(%esi), %ecx
-    mov 8(%esi), %esi
-    sub %esi, %ecx
-    cmp $8, %ecx
-    jbe 1f
-    mov $8, %ecx
-1:  call put_hex_bytes
-    pop %esi
-    call newline
     jmp tag_done
 
 meminfo:
@@ -91,25 +67,19 @@ mmap:                           # entry_size, entry_version, then the entries
     mov 12(%esi), %eax
     call put_hex32
     call newline
-    lea 16(%esi), %edi
+    push %esi
     mov 4(%esi), %ebp
     add %esi, %ebp              # the tag's end
-1:  cmp %ebp, %edi
-    jae tag_done
-    PRINT "mmap base="
-    mov (%edi), %eax
-    mov 4(%edi), %edx
-    call put_hex64
-    PRINT " length="
-    mov 8(%edi), %eax
-    mov 12(%edi), %edx
-    call put_hex64
-    PRINT " type="
-    mov 16(%edi), %eax
-    call put_hex32
-    call newline
-    add 8(%esi), %edi
+    mov 8(%esi), %edi           # entry_size
+    add $16, %esi
+1:  cmp %ebp, %esi
+    jae 2f
+    PRINT "mmap "
+    call put_mmap_entry
+    add %edi, %esi
     jmp 1b
+2:  pop %esi
+    jmp tag_done
 
 tag_done:                       # the next tag starts at the next multiple of 8
     mov 4(%esi), %eax

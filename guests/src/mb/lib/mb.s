@@ -71,16 +71,13 @@ put_hex32:
     ret
 put_hex64:
     call put_0x
-    push %eax
     push %ecx
-    mov %edx, %eax
     mov $8, %ecx
-    call put_digits
-    mov 4(%esp), %eax           # the low half, pushed above
-    mov $8, %ecx
+    xchg %eax, %edx
+    call put_digits             # the high half
+    xchg %eax, %edx
     call put_digits
     pop %ecx
-    pop %eax
     ret
 
 # put_hex_bytes: the ecx bytes at esi as two hex digits each, nothing between them.
@@ -113,24 +110,81 @@ put_0x:
     pop %eax
     ret
 
-# put_digits: the low ecx hex digits of eax, most significant first. Clobbers ecx.
+# put_digits: the low ecx (1 to 8) hex digits of eax, most significant first: rotates the first
+# wanted digit to the top of edx, then one digit per rol by 4.
 put_digits:
     push %eax
+    push %ecx
     push %edx
     mov %eax, %edx
-    shl $2, %ecx                # bit position just above the most significant digit
-1:  sub $4, %ecx
+    shl $2, %ecx
+    neg %ecx
+    add $32, %ecx               # 32 - 4 * digits: the wanted digits to the top of edx
+    rol %cl, %edx
+    mov 4(%esp), %ecx           # the digit count, pushed above
+1:  rol $4, %edx
     mov %edx, %eax
-    shr %cl, %eax
     and $0xf, %eax
-    cmp $10, %eax
-    jb 2f
-    add $('a' - '0' - 10), %eax
-2:  add $'0', %eax
+    mov hex_digits(%eax), %al
     call putc
-    test %ecx, %ecx
-    jnz 1b
+    loop 1b
     pop %edx
+    pop %ecx
+    pop %eax
+    ret
+
+# --- printing boot information (mb-info, mb2-info) -------------------------------------------------
+
+# put_mmap_entry: esi = a memory map entry's base_addr, followed by its length (8 bytes) and type
+# (4), as both versions lay them out. Prints "base=0x... length=0x... type=0x...".
+    .globl put_mmap_entry
+put_mmap_entry:
+    push %eax
+    push %edx
+    PRINT "base="
+    mov (%esi), %eax
+    mov 4(%esi), %edx
+    call put_hex64
+    PRINT " length="
+    mov 8(%esi), %eax
+    mov 12(%esi), %edx
+    call put_hex64
+    PRINT " type="
+    mov 16(%esi), %eax
+    call put_hex32
+    call newline
+    pop %edx
+    pop %eax
+    ret
+
+# put_module: eax = mod_start, edx = mod_end, esi = its string. Prints "start=0x... end=0x...
+# string=..." and a line "mod bytes=" with its first 8 bytes (fewer if it is shorter) in hex.
+    .globl put_module
+put_module:
+    push %eax
+    push %ecx
+    push %esi
+    PRINT "start="
+    call put_hex32
+    PRINT " end="
+    push %eax
+    mov %edx, %eax
+    call put_hex32
+    pop %eax
+    PRINT " string="
+    call puts
+    call newline
+    PRINT "mod bytes="
+    mov %eax, %esi
+    mov %edx, %ecx
+    sub %eax, %ecx
+    cmp $8, %ecx
+    jbe 1f
+    mov $8, %ecx
+1:  call put_hex_bytes
+    call newline
+    pop %esi
+    pop %ecx
     pop %eax
     ret
 
@@ -150,6 +204,8 @@ exit_guest:
     ud2
 
     .section .rodata
+hex_digits:
+    .ascii "0123456789abcdef"
 uart_setup:                     # (port, value) pairs, then port 0
     .short COM1 + 3
     .byte 0x80                  # LCR: DLAB
