@@ -33,10 +33,11 @@ public final class MultibootLoader {
 
     /**
      * What a header says about loading, once read: where the kernel's bytes go (address fields, or
-     * null to load it as elfFormat) and where it starts (the header's entry address, if it has one).
+     * null to load it as elfFormat), where it starts (the header's entry address, if it has one) and
+     * whether it asked for a video mode uhv cannot set.
      */
     private record Protocol(int version, int headerOffset, MultibootAddresses addresses, OptionalLong entry,
-                            ImageFormat elfFormat, InfoWriter writer, long magic) {
+                            ImageFormat elfFormat, InfoWriter writer, long magic, boolean wantsVideoMode) {
     }
 
     private MultibootLoader() {
@@ -50,46 +51,57 @@ public final class MultibootLoader {
     public static LoadResult load(byte[] image, GuestMemory ram, BootParameters boot, OptionalLong entryOverride)
             throws ImageLoadException {
         Protocol protocol = read(image);
-        List<LoadedSegment> kernel;
-        long entry;
-        if (protocol.addresses() != null) {
-            entry = entryOverride.orElse(protocol.entry().getAsLong());
-            checkEntry(entry, entryOverride.isPresent() ? "--entry" : "the multiboot entry_addr", ram);
-            kernel = List.of(protocol.addresses().load(image, protocol.headerOffset(), ram));
-        } else {
-            checkElfClass(image, protocol);
-            if (entryOverride.isEmpty() && protocol.entry().isPresent()) {
-                checkEntry(protocol.entry().getAsLong(), "the multiboot2 entry address tag's entry_addr", ram);
-            }
-            OptionalLong elfEntry = entryOverride.isPresent() ? entryOverride : protocol.entry();
-            LoadResult elf = ElfLoader.load(image, ram, protocol.elfFormat(), elfEntry);
-            kernel = elf.segments();
-            entry = elf.entry();
+        if (protocol.wantsVideoMode()) {
+            log.warn("the multiboot header asks for a video mode (flags bit 2); uhv has no display, so the kernel gets"
+                    + " no video information (QEMU boots it the same way)");
         }
-        long kernelEnd = kernel.stream().mapToLong(LoadedSegment::end).max().orElseThrow();
-        List<ModulePlacement.Placed> modules = ModulePlacement.place(boot.modules(), kernelEnd, ram);
+        Kernel kernel = loadKernel(image, protocol, ram, entryOverride);
+        List<ModulePlacement.Placed> modules = ModulePlacement.place(boot.modules(), kernel.end(), ram);
 
         BootInfoBuilder info = new BootInfoBuilder(boot.lowestMappable());
         long infoAddress = protocol.writer().write(info, boot, modules, ram.size());
         List<BootInfoBuilder.Occupied> occupied = new ArrayList<>();
-        for (LoadedSegment s : kernel) {
+        List<LoadedSegment> segments = new ArrayList<>(kernel.segments());
+        for (LoadedSegment s : kernel.segments()) {
             occupied.add(new BootInfoBuilder.Occupied("the kernel", s.physicalAddress(), s.end()));
         }
         for (ModulePlacement.Placed m : modules) {
             occupied.add(new BootInfoBuilder.Occupied("module " + m.module().name(), m.start(), m.end()));
+            segments.add(new LoadedSegment(m.start(), m.end() - m.start(), m.end() - m.start()));
         }
         info.writeTo(ram, occupied);
         ModulePlacement.write(modules, ram);
-
-        List<LoadedSegment> segments = new ArrayList<>(kernel);
-        for (ModulePlacement.Placed m : modules) {
-            segments.add(new LoadedSegment(m.start(), m.end() - m.start(), m.end() - m.start()));
-        }
         segments.add(info.segment());
         log.debug("multiboot v{} kernel: {} segment(s) up to {}, entry {}, {} module(s), information at {} ({} bytes)",
-                protocol.version(), kernel.size(), hex(kernelEnd), hex(entry), modules.size(), hex(infoAddress),
-                info.segment().memorySize());
-        return LoadResult.of(ImageFormat.MULTIBOOT, entry, segments, new BootRegisters(protocol.magic(), infoAddress));
+                protocol.version(), kernel.segments().size(), hex(kernel.end()), hex(kernel.entry()), modules.size(),
+                hex(infoAddress), info.segment().memorySize());
+        return LoadResult.of(ImageFormat.MULTIBOOT, kernel.entry(), segments,
+                new BootRegisters(protocol.magic(), infoAddress));
+    }
+
+    /** The kernel in RAM: its segments and where it starts. */
+    private record Kernel(List<LoadedSegment> segments, long entry) {
+        long end() {
+            return segments.stream().mapToLong(LoadedSegment::end).max().orElseThrow();
+        }
+    }
+
+    /** Through the address fields (entry: --entry, else the header's), or else as ELF (ElfLoader). */
+    private static Kernel loadKernel(byte[] image, Protocol protocol, GuestMemory ram, OptionalLong entryOverride)
+            throws ImageLoadException {
+        if (protocol.addresses() != null) {
+            long entry = entryOverride.orElse(protocol.entry().getAsLong());
+            checkEntry(entry, entryOverride.isPresent() ? "--entry" : "the multiboot entry_addr", ram);
+            return new Kernel(List.of(protocol.addresses().load(image, protocol.headerOffset(), ram)), entry);
+        }
+        checkElfClass(image, protocol);
+        if (entryOverride.isEmpty() && protocol.entry().isPresent()) {
+            checkEntry(protocol.entry().getAsLong(), "the multiboot2 entry address tag's entry_addr", ram);
+        }
+        // A v2 entry address tag wins over e_entry (a higher-half kernel's, say), --entry over both.
+        LoadResult elf = ElfLoader.load(image, ram, protocol.elfFormat(),
+                entryOverride.isPresent() ? entryOverride : protocol.entry());
+        return new Kernel(elf.segments(), elf.entry());
     }
 
     /** One past the highest byte of the kernel and its page-aligned modules, for sizing guest RAM. */
@@ -106,13 +118,9 @@ public final class MultibootLoader {
         MultibootHeader v1 = MultibootHeader.find(image);
         if (v1 != null) {
             v1.check();
-            if (v1.wantsVideoMode()) {
-                log.warn("the multiboot header asks for a video mode (flags bit 2); uhv has no display, so the kernel"
-                        + " gets no video information (QEMU boots it the same way)");
-            }
             return new Protocol(1, v1.offset(), v1.addresses(),
                     v1.hasAoutKludge() ? OptionalLong.of(v1.entry()) : OptionalLong.empty(), ImageFormat.ELF32,
-                    MultibootInfoWriter::write, MultibootInfoWriter.BOOTLOADER_MAGIC);
+                    MultibootInfoWriter::write, MultibootInfoWriter.BOOTLOADER_MAGIC, v1.wantsVideoMode());
         }
         int v2 = Multiboot2Header.find(image);
         if (v2 >= 0) {
@@ -123,7 +131,7 @@ public final class MultibootLoader {
                         hex(v2)));
             }
             return new Protocol(2, v2, header.addresses(), header.entry(), ImageFormat.ELF,
-                    Multiboot2InfoWriter::write, Multiboot2InfoWriter.BOOTLOADER_MAGIC);
+                    Multiboot2InfoWriter::write, Multiboot2InfoWriter.BOOTLOADER_MAGIC, false);
         }
         throw notMultiboot(image);
     }
