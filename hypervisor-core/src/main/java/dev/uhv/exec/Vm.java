@@ -127,8 +127,8 @@ public final class Vm implements AutoCloseable {
     /**
      * Guest RAM without --mem: 64 MiB, or enough for the image's highest byte (an i386 program linked
      * at 0x8048000, say; a multiboot kernel's last module) plus 1 MiB of stack above it, and for
-     * --stack; at most 1 GiB. An image that
-     * cannot be parsed gets the default, and the loader then says what is wrong with it.
+     * --stack; at most 1 GiB. An image that cannot be parsed gets the default, and the loader then
+     * says what is wrong with it.
      */
     static long automaticRamSize(VmConfig config) {
         long need = VmConfig.DEFAULT_MEM_SIZE;
