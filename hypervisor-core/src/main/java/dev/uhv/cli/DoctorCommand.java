@@ -5,6 +5,7 @@ import dev.uhv.exec.ChildProbe;
 import dev.uhv.exec.PtraceTransport;
 import dev.uhv.linux.HostCpu;
 import dev.uhv.linux.HostSystem;
+import dev.uhv.loader.BootParameters;
 import dev.uhv.loader.ImageLoadException;
 import dev.uhv.loader.ImageLoader;
 import dev.uhv.memory.GuestMemory;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** `uhv doctor`: what this host lets uhv do, one line per fact with a verdict and what to do. */
@@ -133,9 +135,10 @@ final class DoctorCommand implements Callable<Integer> {
     private void checkImage(byte[] bytes, long ramSize, long rawLoadAddress) {
         String name = "image " + image;
         try {
-            long lowest = ImageLoader.load(bytes, null, GuestMemory.allocate((int) ramSize), rawLoadAddress, null)
-                    .lowestAddress();
             long mappable = HostSystem.lowestMappableAddress();
+            // A multiboot kernel's boot information goes no lower than `uhv run` would put it.
+            long lowest = ImageLoader.load(bytes, null, GuestMemory.allocate((int) ramSize), rawLoadAddress, null,
+                    new BootParameters("", "", List.of(), mappable)).lowestAddress();
             if (lowest < mappable) {
                 fail(name, ImageLoadException.belowMappable(lowest, mappable).getMessage());
             } else {

@@ -3,6 +3,7 @@ package dev.uhv.cli;
 import dev.uhv.emulate.Personality;
 import dev.uhv.exec.VmConfig;
 import dev.uhv.linux.Sched;
+import dev.uhv.loader.BootModule;
 import dev.uhv.loader.ImageFormat;
 import dev.uhv.memory.SharedRam;
 import picocli.CommandLine.Option;
@@ -11,7 +12,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 
 /** The options `uhv run` and `uhv demo` share, and their checks. */
 final class RunOptions {
@@ -23,10 +26,21 @@ final class RunOptions {
                     + "--stack need, up to 1G).")
     String mem;
 
-    @Option(names = "--format", paramLabel = "raw|elf|elf32|elf64",
+    @Option(names = "--format", paramLabel = "raw|elf|elf32|elf64|multiboot",
             description = "Image format; elf takes either class, elf32 (i386, started in 32-bit protected mode) or "
-                    + "elf64 (x86-64) only that one (default: by magic: ELF if it starts with \\x7fELF, else raw).")
+                    + "elf64 (x86-64) only that one; multiboot a multiboot v1 or v2 kernel (default: by the first "
+                    + "bytes: multiboot if it has a multiboot header, ELF if it starts with \\x7fELF, else raw).")
     String format;
+
+    @Option(names = "--append", paramLabel = "STRING",
+            description = "The command line of a multiboot kernel: a v1 kernel gets \"IMAGE STRING\", as from QEMU's "
+                    + "-kernel IMAGE -append STRING; a v2 kernel gets STRING, as from GRUB (default: empty).")
+    String append;
+
+    @Option(names = "--module", paramLabel = "FILE[,ARGS]",
+            description = "Load FILE as a module of a multiboot kernel, page-aligned above it (repeatable, in order). "
+                    + "Its string is \"FILE ARGS\" for v1, as QEMU's -initrd writes it, and ARGS for v2, as GRUB's.")
+    List<String> modules;
 
     @Option(names = "--load-addr", paramLabel = "ADDR", defaultValue = "0x100000",
             description = "Where a raw image is loaded (default: ${DEFAULT-VALUE}).")
@@ -87,9 +101,11 @@ final class RunOptions {
                 case "elf" -> ImageFormat.ELF;
                 case "elf32" -> ImageFormat.ELF32;
                 case "elf64" -> ImageFormat.ELF64;
-                default -> throw new UserError("--format " + format + ": expected raw, elf, elf32 or elf64");
+                case "multiboot" -> ImageFormat.MULTIBOOT;
+                default -> throw new UserError("--format " + format + ": expected raw, elf, elf32, elf64 or multiboot");
             };
         }
+        List<BootModule> bootModules = bootModules(image, imageName, fmt);
         long load = address("--load-addr", loadAddr);
         Long entryAddr = entry == null ? null : address("--entry", entry);
         Long rsp = stack == null ? null : address("--stack", stack);
@@ -125,7 +141,33 @@ final class RunOptions {
         OutputStream serialOut = parse("--serial", serial, OutputSpec::parse).open("--serial");
         OutputStream debugconOut = parse("--debugcon", debugcon, OutputSpec::parse).open("--debugcon");
         return new VmConfig(image, imageName, fmt, load, entryAddr, memSize, rsp, pin, serialOut, debugconOut,
-                ignoreMsrs, limit, traps, trapRdtsc, abi);
+                ignoreMsrs, limit, traps, trapRdtsc, abi, append == null ? "" : append, bootModules);
+    }
+
+    /**
+     * The --module files, read. --append and --module are for a multiboot kernel only (QEMU likewise
+     * takes -append and -initrd only with a multiboot or Linux -kernel).
+     */
+    private List<BootModule> bootModules(byte[] image, String imageName, ImageFormat fmt) throws UserError {
+        List<String> specs = modules == null ? List.of() : modules;
+        if ((append != null || !specs.isEmpty())
+                && (fmt != null ? fmt : ImageFormat.detect(image)) != ImageFormat.MULTIBOOT) {
+            throw new UserError(fmt != null
+                    ? "--append and --module need a multiboot kernel, and --format " + format + " is not one"
+                    : imageName + ": --append and --module need a multiboot kernel, and this image has no multiboot "
+                            + "header (v1 in its first 8 KiB, v2 in its first 32 KiB)");
+        }
+        List<BootModule> read = new ArrayList<>();
+        for (String spec : specs) {
+            int comma = spec.indexOf(',');
+            String name = comma < 0 ? spec : spec.substring(0, comma);
+            if (name.isEmpty()) {
+                throw new UserError("--module " + spec + ": expected FILE or FILE,ARGS");
+            }
+            byte[] data = InputFiles.read(Path.of(name), "--module " + name, "a module");
+            read.add(new BootModule(name, data, comma < 0 ? "" : spec.substring(comma + 1)));
+        }
+        return read;
     }
 
     /** --mem SIZE as guest RAM bytes (also for `uhv doctor`). */

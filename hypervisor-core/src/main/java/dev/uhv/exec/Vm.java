@@ -26,6 +26,7 @@ import dev.uhv.io.Uart16550;
 import dev.uhv.linux.HostCpu;
 import dev.uhv.linux.Sched;
 import dev.uhv.linux.Signals;
+import dev.uhv.loader.BootParameters;
 import dev.uhv.loader.ImageLoadException;
 import dev.uhv.loader.ImageLoader;
 import dev.uhv.loader.LoadResult;
@@ -114,9 +115,10 @@ public final class Vm implements AutoCloseable {
         SharedRam ram = new SharedRam(config.memSize() != VmConfig.AUTOMATIC_MEM_SIZE ? config.memSize()
                 : automaticRamSize(config));
         try {
-            LoadResult loaded = ImageLoader.load(config.image(), config.format(), ram.memory(), config.loadAddress(),
-                    config.entry());
             long mapStart = host.lowestMappableAddress();
+            LoadResult loaded = ImageLoader.load(config.image(), config.format(), ram.memory(), config.loadAddress(),
+                    config.entry(), new BootParameters(config.imageName(), config.commandLine(), config.modules(),
+                            mapStart));
             if (loaded.lowestAddress() < mapStart) {
                 throw ImageLoadException.belowMappable(loaded.lowestAddress(), mapStart);
             }
@@ -129,13 +131,15 @@ public final class Vm implements AutoCloseable {
 
     /**
      * Guest RAM without --mem: 64 MiB, or enough for the image's highest byte (an i386 program linked
-     * at 0x8048000, say) plus 1 MiB of stack above it, and for --stack; at most 1 GiB. An image that
-     * cannot be parsed gets the default, and the loader then says what is wrong with it.
+     * at 0x8048000, say; a multiboot kernel's last module) plus 1 MiB of stack above it, and for
+     * --stack; at most 1 GiB. An image that cannot be parsed gets the default, and the loader then
+     * says what is wrong with it.
      */
     static long automaticRamSize(VmConfig config) {
         long need = VmConfig.DEFAULT_MEM_SIZE;
         try {
-            long top = ImageLoader.highestAddress(config.image(), config.format(), config.loadAddress());
+            long top = ImageLoader.highestAddress(config.image(), config.format(), config.loadAddress(),
+                    config.modules());
             need = Math.max(need, roundUp(top + AUTOMATIC_STACK_ROOM, AUTOMATIC_RAM_ALIGN));
         } catch (ImageLoadException e) {
             log.debug("sizing guest RAM: {}", e.getMessage());
@@ -286,6 +290,8 @@ public final class Vm implements AutoCloseable {
         for (int i = 0; i < 16; i++) {
             r.setGpr(i, 0);
         }
+        r.setGpr(RegisterFile.GPR_RAX, loaded.registers().eax()); // a boot protocol's hand-over (multiboot)
+        r.setGpr(RegisterFile.GPR_RBX, loaded.registers().ebx());
         r.setRip(loaded.entry());
         r.setRsp(config.stackPointer() != null ? config.stackPointer() : ram.size());
         r.setRflags(Rflags.FIXED_1 | Rflags.IF); // the host keeps IF set; the guest's IF is virtual (0)

@@ -1,17 +1,19 @@
 package dev.uhv.exec;
 
 import dev.uhv.emulate.Personality;
+import dev.uhv.loader.BootModule;
 import dev.uhv.loader.ImageFormat;
 
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything a run needs, already validated by the CLI.
  *
  * @param image        the kernel image's bytes
  * @param imageName    the name to show in messages
- * @param format       RAW, ELF (either class), ELF32 or ELF64, or null to detect RAW or ELF by magic
+ * @param format       RAW, ELF (either class), ELF32, ELF64 or MULTIBOOT, or null to detect by the first bytes
  * @param loadAddress  where a raw image goes
  * @param entry        entry point override, or null (raw: the load address; ELF: e_entry)
  * @param memSize      guest RAM in bytes, a multiple of 4 KiB, or {@link #AUTOMATIC_MEM_SIZE}
@@ -25,14 +27,20 @@ import java.time.Duration;
  * @param trapRdtsc    make rdtsc/rdtscp fault so they see the guest's TSC offset (costly on hosts
  *                     where CR4 writes are slow: the kernel toggles CR4.TSD on every switch)
  * @param personality  which system call ABI the guest's syscall / int 0x80 reaches
+ * @param commandLine  a multiboot kernel's command line (--append), "" without one
+ * @param modules      a multiboot kernel's modules (--module), in order
  */
 public record VmConfig(byte[] image, String imageName, ImageFormat format, long loadAddress, Long entry,
                        long memSize, Long stackPointer, int cpu, OutputStream serial, OutputStream debugcon,
                        boolean ignoreMsrs, Duration timeout, long maxTraps, boolean trapRdtsc,
-                       Personality personality) {
+                       Personality personality, String commandLine, List<BootModule> modules) {
     /** memSize for "{@link #DEFAULT_MEM_SIZE}, or as much as the image and the stack need" (no --mem). */
     public static final long AUTOMATIC_MEM_SIZE = 0;
 
     public static final long DEFAULT_LOAD_ADDRESS = 0x100000;
     public static final long DEFAULT_MEM_SIZE = 64L << 20;
+
+    public VmConfig {
+        modules = List.copyOf(modules);
+    }
 }

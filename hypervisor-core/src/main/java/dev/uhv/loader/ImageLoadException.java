@@ -36,7 +36,17 @@ public final class ImageLoadException extends Exception {
         /** A raw image that does not fit in guest RAM at its load address. */
         IMAGE_OUTSIDE_RAM,
         /** The image loads below vm.mmap_min_addr, which this user cannot map. */
-        BELOW_MAPPABLE
+        BELOW_MAPPABLE,
+        /** --format multiboot, and the image has no valid multiboot header. */
+        NOT_MULTIBOOT,
+        /** A multiboot header whose fields or tags contradict each other or the file. */
+        BAD_MULTIBOOT_HEADER,
+        /** A multiboot kernel that requires what uhv cannot give (a flag bit, a tag, information). */
+        MULTIBOOT_UNSUPPORTED,
+        /** A --module that does not fit in guest RAM above the kernel. */
+        MODULE_OUTSIDE_RAM,
+        /** The boot information cannot be placed: it would overlap the kernel or a module, or not fit. */
+        BOOT_INFO_OVERLAP
     }
 
     private final Reason reason;

@@ -28,12 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CliBadInputTest {
     @TempDir
     static Path dir;
-    static Path demoElf, demoBin, empty, truncated, x32, aarch64;
+    static Path demoElf, demoBin, empty, truncated, x32, aarch64, multibootElf, bigModule;
 
     @BeforeAll
     static void images() throws IOException {
         demoElf = Guests.copy("demo.elf", dir);
         demoBin = Guests.copy("demo.bin", dir);
+        multibootElf = Guests.copy("mb-info.elf", dir);
+        bigModule = Files.write(dir.resolve("big.img"), new byte[1 << 20]);
         byte[] elf = Guests.bytes("demo.elf");
         empty = Files.write(dir.resolve("empty.bin"), new byte[0]);
         truncated = Files.write(dir.resolve("truncated.elf"), Arrays.copyOf(elf, 20));
@@ -48,7 +50,7 @@ class CliBadInputTest {
 
     /** label, the arguments, a piece of the message that shows it is the right error. */
     static Stream<Arguments> mistakes() {
-        String elf = demoElf.toString(), bin = demoBin.toString();
+        String elf = demoElf.toString(), bin = demoBin.toString(), multiboot = multibootElf.toString();
         return Stream.of(
                 Arguments.of("missing file", List.of("run", dir.resolve("missing.bin").toString()), "no such file"),
                 Arguments.of("a directory", List.of("run", dir.toString()), "is a directory"),
@@ -72,6 +74,19 @@ class CliBadInputTest {
                 Arguments.of("--serial unwritable", List.of("run", elf, "--serial", "file:" + dir.resolve("no/such/x")),
                         "--serial"),
                 Arguments.of("--format bogus", List.of("run", elf, "--format", "coff"), "--format coff"),
+                Arguments.of("--format multiboot without a header", List.of("run", elf, "--format", "multiboot"),
+                        "no multiboot header"),
+                Arguments.of("--append with an ELF64", List.of("run", elf, "--append", "x"),
+                        "--append and --module need a multiboot kernel, and this image has no multiboot header"),
+                Arguments.of("--module with --format elf", List.of("run", multiboot, "--format", "elf", "--module",
+                        multiboot), "--append and --module need a multiboot kernel, and --format elf is not one"),
+                Arguments.of("--module missing", List.of("run", multiboot, "--module", dir.resolve("nope.img")
+                        + ",args"), "--module " + dir.resolve("nope.img") + ": no such file"),
+                Arguments.of("--module a directory", List.of("run", multiboot, "--module", dir.toString()),
+                        "is a directory, not a module"),
+                Arguments.of("--module too large for --mem", List.of("run", multiboot, "--mem", "2M", "--module",
+                        multiboot + "," + "x".repeat(10), "--module", bigModule.toString()),
+                        "does not fit in guest RAM (2 MiB = 0x200000): give more --mem"),
                 Arguments.of("--rdtsc bogus", List.of("run", elf, "--rdtsc", "slow"), "--rdtsc slow"),
                 Arguments.of("--personality bogus", List.of("run", elf, "--personality", "linux"),
                         "--personality linux: expected default or vkern"),

@@ -73,7 +73,7 @@ class ElfBothClassesTest {
         assertEquals(format == ImageFormat.ELF32, result.is32Bit());
         assertEquals(new LoadResult(format, 0x100000, 0x100000, 0x200104, List.of(
                 new LoadedSegment(0x100000, TEXT.length, TEXT.length),
-                new LoadedSegment(0x200000, DATA.length, 0x104))), result);
+                new LoadedSegment(0x200000, DATA.length, 0x104)), BootRegisters.NONE), result);
     }
 
     @EachElfClass

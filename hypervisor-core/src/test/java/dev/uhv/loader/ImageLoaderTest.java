@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uhv.loader.ImageLoadException.Reason;
 import dev.uhv.memory.GuestMemory;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ImageLoaderTest {
@@ -22,6 +23,36 @@ class ImageLoaderTest {
         assertEquals(ImageFormat.RAW, ImageFormat.detect(new byte[] {0x7f, 'E', 'L'}));
         assertEquals(ImageFormat.RAW, ImageFormat.detect(new byte[] {0x7f, 'e', 'L', 'F', 2}));
         assertEquals(ImageFormat.RAW, ImageFormat.detect(new byte[0]));
+    }
+
+    @Test
+    void detectsAMultibootHeaderBeforeTheElfMagic() {
+        byte[] multibootElf = ElfBuilder.elf32().entry(0x3000).load(0x3000, MultibootImages.v1Header(0), 12).build();
+
+        assertEquals(ImageFormat.MULTIBOOT, ImageFormat.detect(multibootElf));
+        assertEquals(ImageFormat.MULTIBOOT, ImageFormat.detect(MultibootImages.flatKernel(0, 0x100, 0)));
+    }
+
+    @Test
+    void aMultibootKernelForcedToElf32LoadsAsAPlainElfWithNothingInItsRegisters() throws Exception {
+        byte[] multibootElf = ElfBuilder.elf32().entry(0x3000).load(0x3000, MultibootImages.v1Header(0), 12).build();
+
+        LoadResult detected = ImageLoader.load(multibootElf, null, ram, 0, null);
+        LoadResult forced = ImageLoader.load(multibootElf, ImageFormat.ELF32, ram, 0, null);
+
+        assertEquals(ImageFormat.MULTIBOOT, detected.format());
+        assertEquals(0x2BADB002L, detected.registers().eax());
+        assertEquals(ImageFormat.ELF32, forced.format());
+        assertEquals(BootRegisters.NONE, forced.registers());
+    }
+
+    @Test
+    void theHighestAddressOfAMultibootKernelCountsItsModules() throws Exception {
+        byte[] kernel = MultibootImages.flatKernel(0, 0x100, 0x101000);
+        List<BootModule> modules = List.of(new BootModule("m", new byte[0x2000], ""));
+
+        assertEquals(0x101000, ImageLoader.highestAddress(kernel, null, 0, List.of()));
+        assertEquals(0x103000, ImageLoader.highestAddress(kernel, null, 0, modules));
     }
 
     @Test

@@ -24,7 +24,7 @@ class RawImageLoaderTest {
         assertEquals(0x78563412L, ram.readU32(0x7001));
         assertEquals(0, ram.readU8(0x7005));
         assertEquals(new LoadResult(ImageFormat.RAW, 0x7001, 0x7000, 0x7005,
-                List.of(new LoadedSegment(0x7000, 5, 5))), result);
+                List.of(new LoadedSegment(0x7000, 5, 5)), BootRegisters.NONE), result);
     }
 
     @Test
