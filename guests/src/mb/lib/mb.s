@@ -204,6 +204,7 @@ exit_guest:
     ud2
 
     .section .rodata
+    .globl hex_digits
 hex_digits:
     .ascii "0123456789abcdef"
 uart_setup:                     # (port, value) pairs, then port 0

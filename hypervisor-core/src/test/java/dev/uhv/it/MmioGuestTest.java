@@ -47,7 +47,7 @@ class MmioGuestTest {
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
         VmConfig config = new VmConfig(Guests.bytes(GUEST), GUEST, null, VmConfig.DEFAULT_LOAD_ADDRESS, null,
                 VmConfig.AUTOMATIC_MEM_SIZE, null, -1, serial, OutputStream.nullOutputStream(), false,
-                Duration.ofSeconds(30), 0, false, Personality.DEFAULT);
+                Duration.ofSeconds(30), 0, false, Personality.DEFAULT, "", List.of());
         try (Vm vm = Vm.create(config)) {
             if (device != null) {
                 vm.mmio().register(DEV, DEV_SIZE, device);
