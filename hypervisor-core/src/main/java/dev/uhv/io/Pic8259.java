@@ -28,7 +28,7 @@ public final class Pic8259 implements PortDevice {
     static final int ICW1 = 0x10, ICW1_IC4 = 0x01, ICW1_SINGLE = 0x02;
     static final int OCW3 = 0x08, OCW3_POLL = 0x04, OCW3_RR = 0x02, OCW3_RIS = 0x01, OCW3_ESMM = 0x40,
             OCW3_SMM = 0x20;
-    static final int ICW4_AEOI = 0x02, ICW4_SFNM = 0x10;
+    static final int ICW4_AEOI = 0x02;
     static final int POLL_INTERRUPT = 0x80;
 
     /** What the next write to the odd port is: OCW1 in operation, else the ICW it completes. */

@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
 public final class SystemControlPortB implements PortDevice {
     public static final int PORT = 0x61;
 
-    static final int GATE2 = 0x01, SPEAKER_DATA = 0x02, WRITABLE = 0x0f, REFRESH = 0x10, OUT2 = 0x20;
+    static final int GATE2 = 0x01, WRITABLE = 0x0f, REFRESH = 0x10, OUT2 = 0x20;
     /**
      * PIT clocks per refresh toggle: the BIOS programs counter 1 with 18, a refresh request every
      * 15.085 us, and bit 4 flips with each request.
