@@ -49,7 +49,7 @@ final class GuestRunner {
         try (StopSignals signals = new StopSignals(vm)) {
             RunResult result = vm.run();
             vm.flushOutput();
-            StateDump dump = StateDump.of(vm.cpu(), vm.memory(), result);
+            StateDump dump = vm.dump(result);
             writeDump(dump, options);
             System.out.flush();
             System.err.println(result.summary());

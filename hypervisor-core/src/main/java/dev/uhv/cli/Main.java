@@ -15,8 +15,8 @@ import java.io.PrintWriter;
                 + "process, emulating each privileged instruction. No root, no /dev/kvm."},
         subcommands = {RunCommand.class, DemoCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit status: the guest's isa-debug-exit status ((v << 1) | 1) when it used port 0xf4; "
-                + "0 halted or vkern exit; 2 bad usage or image; 4 guest crash (unhandled guest exception, triple "
-                + "fault); 6 unhandled instruction; 8 timeout; "
+                + "0 halted, vkern exit, guest shutdown or reset; 2 bad usage or image; 4 guest crash (unhandled "
+                + "guest exception, triple fault); 6 unhandled instruction; 8 timeout; "
                 + "10 trap limit; 12 guest system call blocked; 70 host error; 130 Ctrl-C; 143 SIGTERM."})
 public final class Main implements Runnable {
     public static final int USAGE_ERROR = 2;

@@ -2,7 +2,8 @@ package dev.uhv.emulate;
 
 /**
  * Why a run ended, and the exit status uhv returns for it. Statuses of uhv's own reasons are even, so
- * they never collide with an isa-debug-exit status, which is always odd ((v << 1) | 1).
+ * they never collide with an isa-debug-exit status, which is always odd ((v << 1) | 1). A guest that
+ * ends itself cleanly (hlt, its exit call, a power-off or reset request) exits 0.
  */
 public enum ExitReason {
     /** The guest wrote to isa-debug-exit; the status is the device's. */
@@ -11,6 +12,13 @@ public enum ExitReason {
     HALTED("halted", 0),
     /** The guest ended itself through a system call of its personality (vkern: number 0). */
     GUEST_EXIT("guest exit", 0),
+    /** The guest asked the platform to power off (the Bochs shutdown port 0x8900). */
+    SHUTDOWN("shutdown", 0),
+    /**
+     * The guest asked the platform to reset (i8042 reset line, the reset control register 0xcf9).
+     * uhv does not reboot: the run ends with 0, as QEMU's does with -no-reboot.
+     */
+    RESET("reset", 0),
     /** The guest process died in a way no guest instruction explains. */
     GUEST_CRASH("guest crash", 4),
     /** An exception with no IDT loaded to take it. */

@@ -12,6 +12,7 @@ import dev.uhv.cpu.TableRegister;
 import dev.uhv.cpu.VirtualCpu;
 import dev.uhv.decoder.Register;
 import dev.uhv.emulate.InstructionFamily;
+import dev.uhv.io.PostCodePort;
 import dev.uhv.memory.GuestMemory;
 import dev.uhv.paging.PagingMode;
 
@@ -24,14 +25,14 @@ import java.util.Map;
 
 /**
  * The machine state at exit, as written by --dump-state: values as "0x..." strings so that 64-bit
- * numbers survive every JSON reader.
+ * numbers survive every JSON reader. postCode is the last byte written to port 0x80, or null.
  */
 public record StateDump(String exitReason, String detail, int exitStatus, Map<String, String> registers,
                         Map<String, String> controlRegisters, Map<String, String> msrs,
                         Map<String, String> debugRegisters, Table gdtr, Table idtr, Segment ldtr, Segment tr,
                         String xcr0, boolean interruptFlag, int cpl, int codeBits, Map<String, String> segments,
                         List<Gate> idt, List<RaisedException> exceptions, Code code, long traps,
-                        Map<String, Long> trapsByFamily, double runTimeSeconds) {
+                        Map<String, Long> trapsByFamily, double runTimeSeconds, String postCode) {
 
     /** A present gate of the guest's IDT, decoded. */
     public record Gate(int vector, String type, String selector, String offset, int dpl, int ist) {
@@ -59,7 +60,8 @@ public record StateDump(String exitReason, String detail, int exitStatus, Map<St
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    public static StateDump of(VirtualCpu cpu, GuestMemory ram, RunResult result) {
+    /** @param postCode the last POST code, or {@link PostCodePort#NONE} */
+    public static StateDump of(VirtualCpu cpu, GuestMemory ram, RunResult result, int postCode) {
         RegisterFile r = cpu.regs();
         Map<String, String> regs = new LinkedHashMap<>();
         for (int i = 0; i < 16; i++) {
@@ -102,7 +104,7 @@ public record StateDump(String exitReason, String detail, int exitStatus, Map<St
                 table(cpu.tables().gdtr()), table(cpu.tables().idtr()), segment(cpu.tables().ldtr()),
                 segment(cpu.tables().tr()), hex(cpu.xcr0()), cpu.interruptFlag(), cpu.cpl(), cpu.codeBits(), segments,
                 idt(cpu.tables().idtr(), ram), exceptions, code(r.rip(), ram), result.traps(), families,
-                result.seconds());
+                result.seconds(), postCode == PostCodePort.NONE ? null : hex(postCode));
     }
 
     /** The present gates of the IDT, as far as it lies in guest RAM. */

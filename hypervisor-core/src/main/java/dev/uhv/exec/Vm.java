@@ -18,9 +18,10 @@ import dev.uhv.emulate.Outcome;
 import dev.uhv.emulate.Personality;
 import dev.uhv.emulate.VkernPersonality;
 import dev.uhv.io.DebugCon;
+import dev.uhv.io.HostClock;
 import dev.uhv.io.IrqLine;
-import dev.uhv.io.IsaDebugExit;
 import dev.uhv.io.MmioBus;
+import dev.uhv.io.PcPlatform;
 import dev.uhv.io.PortBus;
 import dev.uhv.io.Uart16550;
 import dev.uhv.linux.HostCpu;
@@ -64,7 +65,7 @@ public final class Vm implements AutoCloseable {
     private final MmioBus mmio = new MmioBus();
     private final Uart16550 uart;
     private final DebugCon debugcon;
-    private final IsaDebugExit debugExit;
+    private final PcPlatform platform;
     private final VirtualCpu cpu;
     private final Machine machine;
     /** The vkern system call ABI, with --personality vkern only. */
@@ -72,8 +73,9 @@ public final class Vm implements AutoCloseable {
     private final PtraceTransport transport = new PtraceTransport();
     private volatile ExitReason stopRequest;
     private volatile String stopDetail;
-    private boolean debugExitRequested;
-    private int debugExitStatus;
+    /** A device's request to end the run (debug exit, reset, shutdown), taken once its instruction completes. */
+    private Outcome.Stop deviceStop;
+    private int deviceStopStatus;
     private RunResult result;
 
     private Vm(VmConfig config, HostFacts host, SharedRam ram, LoadResult loaded, long mapStart) {
@@ -84,13 +86,9 @@ public final class Vm implements AutoCloseable {
         this.mapStart = mapStart;
         uart = new Uart16550(IrqLine.NONE, config.serial());
         debugcon = new DebugCon(config.debugcon());
-        debugExit = new IsaDebugExit(status -> {
-            debugExitRequested = true;
-            debugExitStatus = status & 0xff; // what the process exit status can carry, as for QEMU
-        });
         ports.register(Uart16550.COM1_BASE, 8, uart);
         ports.register(DebugCon.PORT, 1, debugcon);
-        ports.register(IsaDebugExit.PORT, IsaDebugExit.SIZE, debugExit);
+        platform = new PcPlatform(ports, ram.size(), HostClock.SYSTEM, config.commandLine(), this::deviceStop);
         RegisterFile regs = transport.registers();
         boolean bits32 = loaded.is32Bit();
         // 32-bit entry: paging off and PAE clear until the guest sets them; the SSE/XSAVE bits stay, as
@@ -170,6 +168,15 @@ public final class Vm implements AutoCloseable {
         return mmio;
     }
 
+    public PcPlatform platform() {
+        return platform;
+    }
+
+    /** The machine state now, for --dump-state after a run that ended with result. */
+    public StateDump dump(RunResult result) {
+        return StateDump.of(cpu, ram.memory(), result, platform.postCode());
+    }
+
     /** Runs the guest to its end on a new vCPU thread and returns how it ended. */
     public RunResult run() throws InterruptedException {
         Timer timer = null;
@@ -196,6 +203,14 @@ public final class Vm implements AutoCloseable {
         stopDetail = detail;
         stopRequest = reason;
         transport.poke();
+    }
+
+    /** The platform devices' stop request; runs on the vCPU thread, inside the instruction's emulation. */
+    private void deviceStop(ExitReason reason, int exitStatus, String detail) {
+        if (deviceStop == null) {
+            deviceStop = new Outcome.Stop(reason, detail);
+            deviceStopStatus = exitStatus & 0xff; // what a process exit status can carry, as for QEMU
+        }
     }
 
     /** The signals a faulting guest instruction raises; any other stop is not the guest's doing. */
@@ -262,8 +277,8 @@ public final class Vm implements AutoCloseable {
                     break;
                 }
                 transport.storeRegisters();
-                if (debugExitRequested) {
-                    end = new Outcome.Stop(ExitReason.DEBUG_EXIT, "");
+                if (deviceStop != null) {
+                    end = deviceStop;
                     break;
                 }
                 if (maxTraps > 0 && traps >= maxTraps) {
@@ -281,7 +296,7 @@ public final class Vm implements AutoCloseable {
             transport.close();
         }
         double seconds = start == 0 ? 0 : (System.nanoTime() - start) / 1e9;
-        int status = end.reason() == ExitReason.DEBUG_EXIT ? debugExitStatus : end.reason().status();
+        int status = end == deviceStop ? deviceStopStatus : end.reason().status();
         result = new RunResult(end.reason(), end.label(), end.detail(), status, traps, familyCounts(handler), seconds);
         log.debug("decode cache: {} hits, {} misses", handler.cache64().hits(), handler.cache64().misses());
     }

@@ -54,7 +54,7 @@ class MmioGuestTest {
             }
             RunResult result = vm.run();
             vm.flushOutput();
-            return new Run(result, StateDump.of(vm.cpu(), vm.memory(), result), serial.toString(StandardCharsets.UTF_8));
+            return new Run(result, vm.dump(result), serial.toString(StandardCharsets.UTF_8));
         }
     }
 
