@@ -22,6 +22,8 @@ import dev.uhv.io.IrqLine;
 import dev.uhv.io.IsaDebugExit;
 import dev.uhv.io.PortBus;
 import dev.uhv.io.Uart16550;
+import dev.uhv.io.apic.IoApic;
+import dev.uhv.io.apic.LocalApic;
 import dev.uhv.linux.HostCpu;
 import dev.uhv.linux.Sched;
 import dev.uhv.linux.Signals;
@@ -62,6 +64,8 @@ public final class Vm implements AutoCloseable {
     private final Uart16550 uart;
     private final DebugCon debugcon;
     private final IsaDebugExit debugExit;
+    private final LocalApic localApic;
+    private final IoApic ioApic = new IoApic();
     private final VirtualCpu cpu;
     private final Machine machine;
     /** The vkern system call ABI, with --personality vkern only. */
@@ -93,6 +97,8 @@ public final class Vm implements AutoCloseable {
         ControlRegisters cr = new ControlRegisters(bits32 ? INITIAL_CR0_32 : INITIAL_CR0, host.initialCr4(),
                 host.physicalAddressBits());
         MsrFile msrs = new MsrFile(regs, HostCpu::rdtsc, bits32 ? 0 : INITIAL_EFER, host.physicalAddressBits());
+        localApic = new LocalApic(host.physicalAddressBits(), System::nanoTime);
+        msrs.attachApic(localApic);
         cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(new NativeHostCpuid()), host.xcr0());
         cpu.setBootCodeBits(bits32 ? 32 : 64);
         machine = new Machine(cpu, ram.memory(), ports, config.ignoreMsrs(), host.xcr0());
