@@ -51,10 +51,14 @@ public final class LocalApic implements MmioDevice, ApicMsrs {
     private static final long FLOATING = -1L;
     private static final Logger log = LoggerFactory.getLogger(LocalApic.class);
 
-    /** Told when the guest moves the APIC's page, so the MMIO registration can follow. */
+    /**
+     * Told when the guest moves the APIC's page, before the move takes effect, so the MMIO
+     * registration can follow. It may refuse (a page another device holds, say) by throwing the
+     * guest's fault; IA32_APIC_BASE then keeps its old value.
+     */
     @FunctionalInterface
     public interface Relocation {
-        void moved(long fromPage, long toPage);
+        void moved(long fromPage, long toPage) throws GuestFault;
     }
 
     private final long pageMask;
@@ -228,15 +232,16 @@ public final class LocalApic implements MmioDevice, ApicMsrs {
             throw GuestFault.gp(String.format("wrmsr APIC_BASE = 0x%x: %s (SDM Vol. 3A, 10.12.5.1)", value, refusal));
         }
         long fromPage = mmioBase();
+        long toPage = value & pageMask;
+        if (toPage != fromPage) {
+            relocation.moved(fromPage, toPage);
+        }
         // BSP is the processor's to set, not software's.
         apicBase = (value & ~BASE_BSP) | (apicBase & BASE_BSP);
         if (to == ApicMode.DISABLED && from != ApicMode.DISABLED) {
             // "prior initialization to the APIC may be lost and the APIC may return to the state
             // described in 10.4.7.1" (10.4.3): uhv always does, as the x2APIC rules require (10.12.5.1).
             resetRegisters();
-        }
-        if (mmioBase() != fromPage) {
-            relocation.moved(fromPage, mmioBase());
         }
         if (from != to) {
             log.debug("local APIC: {} -> {}", from, to);

@@ -129,6 +129,17 @@ class ApicBaseTest {
     }
 
     @Test
+    void aMoveTheListenerRefusesLeavesTheBaseAsItWas() {
+        apic.onRelocate((from, to) -> {
+            throw GuestFault.gp("page taken");
+        });
+
+        assertEquals("page taken", gp(0xfec0_0800L).getMessage());
+
+        assertEquals(0xfee0_0900L, apic.apicBase());
+    }
+
+    @Test
     void aRefusedWriteMovesNothing() {
         gp(0xfed0_0400L);
 
