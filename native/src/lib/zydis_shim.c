@@ -90,6 +90,26 @@ static int64_t prefix_bits(const ZydisDecodedInstruction *instruction)
     return bits;
 }
 
+/* FS and GS, the overrides that change an address in 64-bit mode, as the effective segment of any
+ * memory operand: hidden ones count, so movs's and outs's source shows its override. */
+static int64_t segment_override_bits(const ZydisDecodedInstruction *instruction,
+                                     const ZydisDecodedOperand operands[ZYDIS_MAX_OPERAND_COUNT])
+{
+    int64_t bits = 0;
+    for (int i = 0; i < instruction->operand_count; i++) {
+        const ZydisDecodedOperand *operand = &operands[i];
+        if (operand->type != ZYDIS_OPERAND_TYPE_MEMORY) {
+            continue;
+        }
+        if (operand->mem.segment == ZYDIS_REGISTER_FS) {
+            bits |= UHV_PREFIX_SEGMENT_FS;
+        } else if (operand->mem.segment == ZYDIS_REGISTER_GS) {
+            bits |= UHV_PREFIX_SEGMENT_GS;
+        }
+    }
+    return bits;
+}
+
 /* Whether the instruction is a far branch, and whether it writes memory through any operand:
  * hidden ones count (push writes its stack slot), address-only ones (lea's) do not. */
 static int64_t attribute_bits(const ZydisDecodedInstruction *instruction,
@@ -168,7 +188,7 @@ int uhv_decode(int mode, const uint8_t *bytes, int len, int64_t *out)
     out[UHV_SLOT_LENGTH] = instruction.length;
     out[UHV_SLOT_OPERAND_WIDTH] = instruction.operand_width;
     out[UHV_SLOT_ADDRESS_WIDTH] = instruction.address_width;
-    out[UHV_SLOT_PREFIXES] = prefix_bits(&instruction);
+    out[UHV_SLOT_PREFIXES] = prefix_bits(&instruction) | segment_override_bits(&instruction, operands);
     out[UHV_SLOT_ATTRIBUTES] = attribute_bits(&instruction, operands);
     out[UHV_SLOT_OPERAND_COUNT] = count;
     for (int i = 0; i < count; i++) {

@@ -60,6 +60,8 @@
 #define UHV_PREFIX_OPERAND_SIZE (1 << 3)  /* 66 changing the operand size */
 #define UHV_PREFIX_ADDRESS_SIZE (1 << 4)  /* 67 */
 #define UHV_PREFIX_REX_W (1 << 5)
+#define UHV_PREFIX_SEGMENT_FS (1 << 6)    /* some memory operand, visible or hidden (movs's source), */
+#define UHV_PREFIX_SEGMENT_GS (1 << 7)    /* is addressed through FS / GS by an override prefix */
 
 /* Attribute bits: the same values as dev.uhv.decoder.DecodedInstruction.ATTRIBUTE_*. */
 #define UHV_ATTRIBUTE_FAR_BRANCH 1        /* ZYDIS_BRANCH_TYPE_FAR: far jmp, call, ret */

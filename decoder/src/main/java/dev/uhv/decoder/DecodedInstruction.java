@@ -25,6 +25,12 @@ public record DecodedInstruction(Mnemonic mnemonic, String mnemonicText, int len
     public static final int PREFIX_OPERAND_SIZE = 1 << 3;
     public static final int PREFIX_ADDRESS_SIZE = 1 << 4;
     public static final int PREFIX_REX_W = 1 << 5;
+    /**
+     * An FS (GS) override that takes effect on some memory operand, visible or hidden: the only way
+     * to see one on the source of movs and outs, which have no visible operands.
+     */
+    public static final int PREFIX_SEGMENT_FS = 1 << 6;
+    public static final int PREFIX_SEGMENT_GS = 1 << 7;
 
     /** A far jmp, call or ret (Zydis's far branch type): JMP, CALL and RET name both kinds. */
     public static final int ATTRIBUTE_FAR_BRANCH = 1;

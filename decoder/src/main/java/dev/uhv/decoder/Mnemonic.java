@@ -24,8 +24,9 @@ public enum Mnemonic {
     VMCALL, VMMCALL, UD0, UD1, UD2,
     // control transfer; Zydis has no ljmp/lcall/lret: see DecodedInstruction#isFarBranch
     JMP, CALL, RET,
-    // string and arithmetic forms that touch memory (MMIO emulation in a later issue)
+    // string and arithmetic forms that touch memory (MMIO emulation); MOVSD also names SSE's movsd
     STOSB, STOSW, STOSD, STOSQ, MOVSB, MOVSW, MOVSD, MOVSQ, AND, OR, XOR, ADD, SUB, TEST, CMP,
+    ADC, SBB, INC, DEC, NOT, NEG, BT,
     /** Any instruction not named above. */
     OTHER
 }

@@ -11,6 +11,7 @@ import static dev.uhv.decoder.DecodedInstruction.PREFIX_ADDRESS_SIZE;
 import static dev.uhv.decoder.DecodedInstruction.PREFIX_LOCK;
 import static dev.uhv.decoder.DecodedInstruction.PREFIX_REPNE;
 import static dev.uhv.decoder.DecodedInstruction.PREFIX_REX_W;
+import static dev.uhv.decoder.DecodedInstruction.PREFIX_SEGMENT_FS;
 import static dev.uhv.decoder.Register.AH;
 import static dev.uhv.decoder.Register.AL;
 import static dev.uhv.decoder.Register.AX;
@@ -88,7 +89,7 @@ class SystemInstructionDecodeTest {
     @Test
     void fsSegmentOverrideOnAbsoluteAddress() throws UndecodableException {
         assertDecodes64("64 8b 04 25 10 00 00 00",
-                long64(Mnemonic.MOV, 8, 32, 0, reg(EAX, 32), mem(FS, NONE, NONE, 0, 0x10, 32)));
+                long64(Mnemonic.MOV, 8, 32, PREFIX_SEGMENT_FS, reg(EAX, 32), mem(FS, NONE, NONE, 0, 0x10, 32)));
     }
 
     @Test

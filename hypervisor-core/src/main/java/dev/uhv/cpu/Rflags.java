@@ -4,6 +4,10 @@ package dev.uhv.cpu;
 public final class Rflags {
     public static final long CF = 1L;
     public static final long FIXED_1 = 1L << 1;
+    public static final long PF = 1L << 2;
+    public static final long AF = 1L << 4;
+    public static final long ZF = 1L << 6;
+    public static final long SF = 1L << 7;
     public static final long TF = 1L << 8;
     public static final long IF = 1L << 9;
     public static final long DF = 1L << 10;

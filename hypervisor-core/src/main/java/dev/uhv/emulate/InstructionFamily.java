@@ -16,5 +16,7 @@ public enum InstructionFamily {
     /** Far jmp, call and ret, and iret. */
     FAR_TRANSFER,
     /** int n, int3, into, int1. */
-    INTERRUPT
+    INTERRUPT,
+    /** Guest loads, stores and arithmetic on a memory-mapped device (a native access that faulted). */
+    MMIO
 }

@@ -6,12 +6,15 @@ import dev.uhv.cpu.VirtualCpu;
 import dev.uhv.decoder.DecodedInstruction;
 import dev.uhv.decoder.Operand;
 import dev.uhv.decoder.Register;
+import dev.uhv.io.MmioBus;
 import dev.uhv.io.PortBus;
 import dev.uhv.memory.GuestMemory;
 
 /**
- * What an emulator may touch: the virtual CPU, guest memory (guest linear == physical here) and the
- * port bus. Memory accesses outside RAM become the guest's #PF, never a host error.
+ * What an emulator may touch: the virtual CPU, guest memory (guest linear == physical here), the
+ * port bus and the MMIO bus. A memory access goes to RAM when it lies wholly in RAM the child maps,
+ * else to the MMIO device that claims its first byte (so RAM shadows a device registered inside
+ * it), else it is the guest's #PF, never a host error.
  */
 public final class Machine {
     /** #PF error code bits (SDM Vol. 3A, 4.7): present, write, user, instruction fetch. */
@@ -20,16 +23,24 @@ public final class Machine {
     private final VirtualCpu cpu;
     private final GuestMemory memory;
     private final PortBus ports;
+    private final MmioBus mmio;
     private final boolean ignoreMsrs;
     private final long hostXcr0;
     private long lowestMapped;
     private boolean rdtscTrapped;
     private boolean supervisorAccesses;
 
+    /** A machine with an MMIO bus of its own, empty until devices register on {@link #mmio()}. */
     public Machine(VirtualCpu cpu, GuestMemory memory, PortBus ports, boolean ignoreMsrs, long hostXcr0) {
+        this(cpu, memory, ports, new MmioBus(), ignoreMsrs, hostXcr0);
+    }
+
+    public Machine(VirtualCpu cpu, GuestMemory memory, PortBus ports, MmioBus mmio, boolean ignoreMsrs,
+                   long hostXcr0) {
         this.cpu = cpu;
         this.memory = memory;
         this.ports = ports;
+        this.mmio = mmio;
         this.ignoreMsrs = ignoreMsrs;
         this.hostXcr0 = hostXcr0;
     }
@@ -48,6 +59,10 @@ public final class Machine {
 
     public PortBus ports() {
         return ports;
+    }
+
+    public MmioBus mmio() {
+        return mmio;
     }
 
     /** --ignore-msrs: unknown MSRs read 0 and writes are dropped, as KVM's ignore_msrs. */
@@ -147,23 +162,39 @@ public final class Machine {
         }
     }
 
+    /** Reads size bytes (1, 2, 4, 8) at address from RAM or an MMIO device, zero-extended. */
     public long read(long address, int size) throws GuestFault {
-        if (!isMapped(address, size)) {
-            throw outside(address, size, 0);
+        if (isMapped(address, size)) {
+            return memory.read(address, size);
         }
-        return memory.read(address, size);
+        if (mmio.claims(address)) {
+            return mmio.read(address, size);
+        }
+        throw outside(address, size, 0);
     }
 
+    /** Writes the low size bytes (1, 2, 4, 8) of value at address to RAM or an MMIO device. */
     public void write(long address, int size, long value) throws GuestFault {
-        if (!isMapped(address, size)) {
+        if (isMapped(address, size)) {
+            memory.write(address, size, value);
+        } else if (mmio.claims(address)) {
+            mmio.write(address, size, value);
+        } else {
             throw outside(address, size, PF_WRITE);
         }
-        memory.write(address, size, value);
     }
 
-    /** Whether [address, address + size) is guest RAM the child maps (the guest can reach it). */
+    /**
+     * Whether [address, address + size) is guest RAM the child maps (the guest can reach it, and
+     * {@link #memory()} holds its bytes). MMIO is not: ask {@link #isDevice}.
+     */
     public boolean isMapped(long address, int size) {
         return memory.contains(address, size) && address >= lowestMapped;
+    }
+
+    /** Whether an access at address goes to an MMIO device: no RAM there, and a device claims it. */
+    public boolean isDevice(long address) {
+        return !isMapped(address, 1) && mmio.claims(address);
     }
 
     private GuestFault outside(long address, int size, long errorCode) {

@@ -20,8 +20,10 @@ import dev.uhv.emulate.GuestEvent;
 import dev.uhv.emulate.InstructionFamily;
 import dev.uhv.emulate.InterruptDelivery;
 import dev.uhv.emulate.Machine;
+import dev.uhv.emulate.MmioAccessEmulator;
 import dev.uhv.emulate.Outcome;
 import dev.uhv.cpu.Canonical;
+import dev.uhv.io.MmioDevice;
 import dev.uhv.linux.Signals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * a cache, in the mode the guest's code runs in), dispatch to the instruction family, and advance rip
  * when the instruction completed (the only place rip is advanced). A trap that is the guest's own
  * exception (a page fault, a divide error, an undefined opcode, a privileged instruction at CPL3)
- * goes to the guest's IDT. No allocation when the decode cache hits and the emulator continues.
+ * goes to the guest's IDT. A native access that faults on a page an MMIO device claims is emulated
+ * against the device. No allocation when the decode cache hits and the emulator continues.
  */
 final class TrapHandler {
     private static final Logger log = LoggerFactory.getLogger(TrapHandler.class);
@@ -42,6 +45,7 @@ final class TrapHandler {
 
     private final Machine machine;
     private final EmulatorTable emulators;
+    private final MmioAccessEmulator mmioAccesses = new MmioAccessEmulator();
     private final Decoder decoder64 = Decoder.forMode(MachineMode.LONG_64);
     private final Decoder decoder32 = Decoder.forMode(MachineMode.LEGACY_32);
     private final DecodeCache cache64 = new DecodeCache(decoder64, 4096);
@@ -210,17 +214,24 @@ final class TrapHandler {
     }
 
     /**
-     * A trap no emulator takes: the hardware's own exception for the guest where the signal says which
+     * A trap no emulator takes: a page fault on an MMIO device's page is an access to emulate;
+     * otherwise the hardware's own exception for the guest where the signal says which
      * (SIGSEGV with a fault address: #PF; SIGILL: #UD; SIGFPE: #DE/#MF/#XM; SIGBUS: #SS or #AC), else
      * the host's #GP: the guest's #GP at CPL3 or for a non-canonical address, and at CPL0 a privileged
      * instruction uhv does not emulate, which ends the run.
      */
     private Outcome notEmulated(int signal, DecodedInstruction insn, long rip, SignalInfo info) {
+        if (signal == Signals.SIGSEGV && isPageFault(info.code())) {
+            long deviceAddress = mmioAddress(insn, info.address());
+            if (deviceAddress >= 0) {
+                return mmioAccess(insn, rip, deviceAddress);
+            }
+        }
         String text = decoder().format(window, insn.length(), rip);
         VirtualCpu cpu = machine.cpu();
         if (signal == Signals.SIGSEGV) {
             int code = info.code();
-            if (code == SignalInfo.SEGV_MAPERR || code == SignalInfo.SEGV_ACCERR) {
+            if (isPageFault(code)) {
                 return raise(pageFault(insn, rip, info.address(), code == SignalInfo.SEGV_ACCERR, text));
             }
             if (insn.mnemonicText().equals("bound")) {
@@ -250,6 +261,46 @@ final class TrapHandler {
             return raise(GuestEvent.fault(GuestFault.UD, rip, "`" + text + "`"));
         }
         return Outcome.stop(ExitReason.UNHANDLED_INSTRUCTION, String.format("`%s` at 0x%x", text, rip));
+    }
+
+    private static boolean isPageFault(int segvCode) {
+        return segvCode == SignalInfo.SEGV_MAPERR || segvCode == SignalInfo.SEGV_ACCERR;
+    }
+
+    /**
+     * The device address a faulting access reached: the fault address when a device claims it, else
+     * the explicit memory operand's (an access that starts in a device and runs into a page nobody
+     * claims reports the later page); -1 when the access touched no device. Devices live outside
+     * RAM, in pages the child leaves unmapped, so only such a fault can be one.
+     */
+    private long mmioAddress(DecodedInstruction insn, long faultAddress) {
+        if (machine.isDevice(faultAddress)) {
+            return faultAddress;
+        }
+        for (Operand op : insn.operands()) {
+            if (op instanceof Operand.Mem mem) {
+                long address = machine.effectiveAddress(mem, insn.length(), insn.addressWidth());
+                if (machine.isDevice(address)) {
+                    return address;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Emulates an access to a device (at any CPL: the guest has no page tables here to forbid it),
+     * counted as MMIO, with the single-step and fault handling of every emulated instruction. A form
+     * the access emulator does not take ends the run naming the instruction and the device.
+     */
+    private Outcome mmioAccess(DecodedInstruction insn, long rip, long address) {
+        if (!mmioAccesses.accepts(insn)) {
+            MmioDevice device = machine.mmio().deviceAt(address);
+            return Outcome.stop(ExitReason.UNHANDLED_INSTRUCTION, String.format("`%s` at 0x%x accesses the %s "
+                    + "device at 0x%x (MMIO), in a form uhv does not emulate", decoder().format(window, insn.length(),
+                    rip), rip, device.name(), address));
+        }
+        return emulate(mmioAccesses, insn, rip);
     }
 
     /** #DE for integer division; x87 errors are #MF; SIMD errors #XM, or #UD without CR4.OSXMMEXCPT. */

@@ -20,6 +20,7 @@ import dev.uhv.emulate.VkernPersonality;
 import dev.uhv.io.DebugCon;
 import dev.uhv.io.IrqLine;
 import dev.uhv.io.IsaDebugExit;
+import dev.uhv.io.MmioBus;
 import dev.uhv.io.PortBus;
 import dev.uhv.io.Uart16550;
 import dev.uhv.io.apic.IoApic;
@@ -41,8 +42,8 @@ import java.util.Timer;
 import java.util.TimerTask;
 
 /**
- * One virtual machine: guest RAM, the virtual CPU, the port bus with its devices, and the child the
- * guest runs in. {@link #run()} runs the guest on a vCPU thread of its own (the tracer) until it
+ * One virtual machine: guest RAM, the virtual CPU, the port and MMIO buses with their devices, and
+ * the child the guest runs in. {@link #run()} runs the guest on a vCPU thread of its own (the tracer) until it
  * stops; {@link #close()} releases everything, whatever state the run ended in.
  */
 public final class Vm implements AutoCloseable {
@@ -61,6 +62,7 @@ public final class Vm implements AutoCloseable {
     private final LoadResult loaded;
     private final long mapStart;
     private final PortBus ports = new PortBus();
+    private final MmioBus mmio = new MmioBus();
     private final Uart16550 uart;
     private final DebugCon debugcon;
     private final IsaDebugExit debugExit;
@@ -101,7 +103,7 @@ public final class Vm implements AutoCloseable {
         msrs.attachApic(localApic);
         cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(new NativeHostCpuid()), host.xcr0());
         cpu.setBootCodeBits(bits32 ? 32 : 64);
-        machine = new Machine(cpu, ram.memory(), ports, config.ignoreMsrs(), host.xcr0());
+        machine = new Machine(cpu, ram.memory(), ports, mmio, config.ignoreMsrs(), host.xcr0());
         machine.setLowestMapped(mapStart);
         vkern = config.personality() == Personality.VKERN ? new VkernPersonality(config.serial()) : null;
     }
@@ -157,6 +159,14 @@ public final class Vm implements AutoCloseable {
 
     public GuestMemory memory() {
         return ram.memory();
+    }
+
+    /**
+     * The memory-mapped devices: ranges above RAM, left unmapped in the child, so that each access
+     * faults and is emulated against the device. Register before {@link #run()}.
+     */
+    public MmioBus mmio() {
+        return mmio;
     }
 
     /** Runs the guest to its end on a new vCPU thread and returns how it ended. */

@@ -4,12 +4,16 @@ import static dev.uhv.cpu.RegisterFile.GPR_RAX;
 import static dev.uhv.cpu.RegisterFile.GPR_RBX;
 import static dev.uhv.cpu.RegisterFile.GPR_RSI;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.uhv.cpu.GuestFault;
 import dev.uhv.decoder.DecodedInstruction;
 import dev.uhv.decoder.Operand;
 import dev.uhv.decoder.Register;
+import dev.uhv.io.RecordingMmioDevice;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -121,6 +125,33 @@ class MachineTest {
         assertEquals(0x44, t.machine.read(0x100, 1));
         assertEquals(0x1122_3344, t.machine.read(0x100, 4));
         assertEquals(0x1122_3344, t.machine.read(0x100, 8));
+    }
+
+    @Test
+    void accessesOutsideRamThatADeviceClaimsGoToTheMmioBus() throws GuestFault {
+        RecordingMmioDevice device = new RecordingMmioDevice("dev", 0x1000);
+        t.machine.mmio().register(0xfed0_0000L, 0x1000, device);
+        device.poke(0x10, 4, 0xcafe_f00dL);
+
+        assertEquals(0xcafe_f00dL, t.machine.read(0xfed0_0010L, 4));
+        t.machine.write(0xfed0_0ff8L, 8, -2L);
+
+        assertEquals(List.of("r10/4", "wff8/8=fffffffffffffffe"), device.accesses());
+        assertTrue(t.machine.isDevice(0xfed0_0fffL));
+        assertFalse(t.machine.isMapped(0xfed0_0000L, 1), "MMIO is not RAM the child maps");
+        GuestFault f = assertThrows(GuestFault.class, () -> t.machine.read(0xfed0_1000L, 4));
+        assertEquals(GuestFault.PF, f.vector());
+    }
+
+    @Test
+    void ramShadowsADeviceRegisteredInsideIt() throws GuestFault {
+        RecordingMmioDevice device = new RecordingMmioDevice("shadowed", 0x1000);
+        t.machine.mmio().register(0x3000, 0x1000, device);
+        t.memory.writeU32(0x3000, 0x1234);
+
+        assertEquals(0x1234, t.machine.read(0x3000, 4));
+        assertFalse(t.machine.isDevice(0x3000));
+        assertEquals(List.of(), device.accesses());
     }
 
     @Test

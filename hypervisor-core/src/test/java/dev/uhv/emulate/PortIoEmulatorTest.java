@@ -337,17 +337,43 @@ class PortIoEmulatorTest {
         assertEquals(DST + 1, t.gpr(GPR_RDI));
     }
 
+    @Test
+    void outsReadsThroughAnFsOrGsOverride() throws GuestFault {
+        putString(SRC + 0x100, "f");
+        putString(SRC + 0x200, "g");
+        t.regs.setFsBase(0x100);
+        t.regs.setGsBase(0x200);
+        strings(PORT, SRC, 0, 0);
+
+        run("64 6e"); // outsb dx, byte ptr fs:[rsi]
+        t.setGpr(GPR_RSI, SRC);
+        run("65 6e"); // outsb dx, byte ptr gs:[rsi]
+
+        assertEquals(List.of("w0/1=66", "w0/1=67"), device.accesses);
+    }
+
+    @Test
+    void repnePrefixRepeatsOutsAsRepDoes() throws GuestFault {
+        putString(SRC, "ab");
+        strings(PORT, SRC, 0, 2);
+
+        run("f2 6e");
+
+        assertEquals(List.of("w0/1=61", "w0/1=62"), device.accesses);
+        assertEquals(0, t.gpr(GPR_RCX));
+    }
+
     /** A long REP string stops after ELEMENTS_PER_TRAP elements with rip kept, and resumes where it was. */
     @Test
     void aLongRepStringIsDoneInBoundedSteps() throws GuestFault {
-        long count = PortIoEmulator.ELEMENTS_PER_TRAP + 10;
+        long count = StringRegisters.ELEMENTS_PER_TRAP + 10;
         t.setGpr(GPR_RCX, count);
         t.setGpr(GPR_RDI, 0x1000);
         t.regs.set(dev.uhv.decoder.Register.DX, 0x2f0); // unclaimed: reads all ones
 
         assertEquals(Outcome.RETRY, t.run(emulator, "f3 6c")); // rep insb
         assertEquals(10, t.gpr(GPR_RCX));
-        assertEquals(0x1000 + PortIoEmulator.ELEMENTS_PER_TRAP, t.gpr(GPR_RDI));
+        assertEquals(0x1000 + StringRegisters.ELEMENTS_PER_TRAP, t.gpr(GPR_RDI));
         assertEquals(TestMachine.RIP, t.regs.rip(), "rip stays: the instruction runs again");
 
         assertEquals(Outcome.ADVANCE, t.run(emulator, "f3 6c"));
