@@ -1,7 +1,7 @@
 # apic: the local APIC through both of its interfaces. In xAPIC mode, through the MMIO page at
 # 0xfee00000: reads the ID and version registers, writes and reads back SPIV, TPR and the LVT timer
 # entry, sends an INIT IPI to APIC ID 1 (no such CPU) and checks that the ICR's delivery status
-# clears. Then switches to x2APIC mode through IA32_APIC_BASE and does the same through MSRs 0x802,
+# clears; moves the page to 0xfef00000 through IA32_APIC_BASE, reads TPR there, moves it back. Then switches to x2APIC mode through IA32_APIC_BASE and does the same through MSRs 0x802,
 # 0x803, 0x808, 0x80f, 0x832 and 0x830 (the values written in xAPIC mode carry over), and checks that
 # the MMIO page now reads all ones. Only valid accesses: the #GP cases are unit tests. Ends with
 # FINISH.
@@ -26,6 +26,8 @@
 .set MSR_X2APIC_LVT_TIMER, 0x832
 
 .set APIC_BASE_XAPIC, 0xfee00900        # BSP | EN, page 0xfee00000: the reset value
+.set APIC_PAGE_MOVED, 0xfef00000
+.set APIC_BASE_MOVED, 0xfef00900
 .set APIC_BASE_X2APIC, 0xfee00d00       # BSP | EN | EXTD
 .set ICR_DELIVERY_STATUS, 1 << 12
 .set ICR_INIT_ASSERT, 0x4500            # INIT, level assert, physical, no shorthand
@@ -84,6 +86,13 @@
     FAIL "xAPIC INIT IPI still pending"
 2:  XAPIC_SHOW "xAPIC ICR after INIT", XAPIC_ICR_LOW
     EXPECT %rax, $ICR_INIT_ASSERT, "xAPIC ICR after INIT"
+    # IA32_APIC_BASE bits 12 and up move the page; the registers go with it.
+    WRMSR64 MSR_APIC_BASE, APIC_BASE_MOVED
+    mov $APIC_PAGE_MOVED, %ebx
+    XAPIC_SHOW "xAPIC TPR at 0xfef00000", XAPIC_TPR
+    EXPECT %rax, $0x20, "xAPIC TPR at 0xfef00000"
+    WRMSR64 MSR_APIC_BASE, APIC_BASE_XAPIC
+    mov $APIC_PAGE, %ebx
 
     # --- x2APIC mode: the MSRs ---------------------------------------------------------------
     WRMSR64 MSR_APIC_BASE, APIC_BASE_X2APIC
