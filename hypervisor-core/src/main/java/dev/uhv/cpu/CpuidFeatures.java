@@ -25,14 +25,16 @@ final class CpuidFeatures {
     static final int LEAF1_ECX_XSAVE = 1 << 26;
     /** Reserved on hardware, set by hypervisors (SDM Table 3-10 bit 31; AMD APM E.3.2). */
     static final int LEAF1_ECX_HYPERVISOR = 1 << 31;
+    /** uhv's local APIC has x2APIC mode, whatever the host's has (as KVM, it does not follow APIC_BASE.EN). */
+    static final int LEAF1_ECX_X2APIC = 1 << 21;
 
     /**
      * SSE3 0, PCLMULQDQ 1, SSSE3 9, FMA 12, CMPXCHG16B 13, PCID 17, SSE4.1 19, SSE4.2 20, MOVBE 22,
      * POPCNT 23, AES 25, XSAVE 26, AVX 28, F16C 29, RDRAND 30. Hidden, with why: DTES64 2, DS-CPL 4,
      * PDCM 15 (debug store and perf capabilities are not modelled); MONITOR 3 (mwait is not
      * emulated); VMX 5, SMX 6 (no nested virtualization); EIST 7, TM2 8 (power and thermal MSRs);
-     * CNXT-ID 10, SDBG 11, xTPR 14, DCA 18 (their MSRs are not modelled); x2APIC 21, TSC-deadline
-     * 24 (not modelled yet). OSXSAVE 27 follows the guest's CR4 and HYPERVISOR 31 is always set.
+     * CNXT-ID 10, SDBG 11, xTPR 14, DCA 18 (their MSRs are not modelled); TSC-deadline 24 (not
+     * modelled yet). OSXSAVE 27 follows the guest's CR4; x2APIC 21 and HYPERVISOR 31 are always set.
      */
     static final int LEAF1_ECX_KEEP = bits(0, 1, 9, 12, 13, 17, 19, 20, 22, 23, 25, 26, 28, 29, 30);
 

@@ -28,7 +28,6 @@ public final class CpuidModel {
     public static final int MAX_EXTENDED_LEAF = 0x8000_0008;
 
     private static final long CR4_OSXSAVE = 1L << 18;
-    private static final long APIC_BASE_ENABLE = 1L << 11;
     /** "Auth" of "AuthenticAMD" in leaf 0's ebx. */
     private static final int AMD_VENDOR_EBX = 0x68747541;
     /** Leaf 7 subleaves offered: 0 and 1. */
@@ -116,7 +115,8 @@ public final class CpuidModel {
         CpuidResult h = host.query(1, 0);
         // EBX: brand index 7:0 and CLFLUSH line size 15:8 kept; 23:16 logical processors = 1; 31:24 APIC ID 0.
         int ebx = (h.ebx() & 0xffff) | (1 << 16);
-        int ecx = (h.ecx() & CpuidFeatures.LEAF1_ECX_KEEP) | CpuidFeatures.LEAF1_ECX_HYPERVISOR;
+        int ecx = (h.ecx() & CpuidFeatures.LEAF1_ECX_KEEP) | CpuidFeatures.LEAF1_ECX_X2APIC
+                | CpuidFeatures.LEAF1_ECX_HYPERVISOR;
         // OSXSAVE mirrors CR4.OSXSAVE (SDM Vol. 2A Table 3-10); meaningless without XSAVE itself.
         if ((cr4 & CR4_OSXSAVE) != 0 && (h.ecx() & CpuidFeatures.LEAF1_ECX_XSAVE) != 0) {
             ecx |= CpuidFeatures.LEAF1_ECX_OSXSAVE;
@@ -130,7 +130,7 @@ public final class CpuidModel {
      * The APIC is uhv's virtual one, so the host's bit does not matter.
      */
     private static int apicBit(long apicBase) {
-        return (apicBase & APIC_BASE_ENABLE) != 0 ? CpuidFeatures.LEAF1_EDX_APIC : 0;
+        return (apicBase & ApicMsrs.BASE_EN) != 0 ? CpuidFeatures.LEAF1_EDX_APIC : 0;
     }
 
     /** Leaf 4: the host's caches, each shared by one thread of a one-core package. */

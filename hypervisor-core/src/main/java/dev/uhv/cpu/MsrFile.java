@@ -13,13 +13,12 @@ import org.slf4j.LoggerFactory;
  * write takes real effect in the guest's process (where the host can hold the value); TSC reads are the host TSC plus an offset that a
  * write sets (as KVM's TSC offsetting). Each write is checked as WRMSR checks it (SDM Vol. 2B WRMSR,
  * Vol. 4 per MSR); a violation is #GP(0). An index that is not modelled is #GP too: the caller
- * decides whether to ignore it (--ignore-msrs).
+ * decides whether to ignore it (--ignore-msrs). IA32_APIC_BASE and the x2APIC range belong to the
+ * local APIC: accesses go to the {@link ApicMsrs} attached (none: #GP, as on a CPU without one).
  */
 public final class MsrFile {
     public static final long EFER_SCE = 1L, EFER_LME = 1L << 8, EFER_LMA = 1L << 10, EFER_NXE = 1L << 11;
     static final long EFER_WRITABLE = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
-    public static final long APIC_BASE_BSP = 1L << 8, APIC_BASE_EXTD = 1L << 10, APIC_BASE_EN = 1L << 11;
-    public static final long APIC_BASE_DEFAULT = 0xfee00000L | APIC_BASE_BSP | APIC_BASE_EN;
     /** Power-on PAT: WB, WT, UC-, UC repeated (SDM Vol. 3A, 11.12.4). */
     public static final long PAT_DEFAULT = 0x0007040600070406L;
     /** 8 variable ranges, fixed ranges, write-combining (SDM Vol. 3A, 11.11.1), all modelled (MtrrRanges). */
@@ -47,11 +46,10 @@ public final class MsrFile {
     private long gsGuest;
     private boolean unrepresentableReported;
     private final LongSupplier hostTsc;
-    private final int physicalAddressBits;
     private final MtrrRanges mtrrs;
     private long tscOffset;
     private boolean tscWritten;
-    private long apicBase = APIC_BASE_DEFAULT;
+    private ApicMsrs apic = ApicMsrs.ABSENT;
     private long sysenterCs;
     private long sysenterEsp;
     private long sysenterEip;
@@ -72,18 +70,24 @@ public final class MsrFile {
         this.regs = regs;
         this.hostTsc = hostTsc;
         this.efer = efer;
-        this.physicalAddressBits = physicalAddressBits;
         this.mtrrs = new MtrrRanges(physicalAddressBits);
     }
 
+    /** Attaches the local APIC that serves IA32_APIC_BASE and the x2APIC MSRs. */
+    public void attachApic(ApicMsrs value) {
+        apic = value;
+    }
+
     public long read(int index) throws GuestFault {
+        if (ApicMsrs.covers(index)) {
+            return apic.read(index);
+        }
         Msr msr = Msr.byIndex(index);
         if (msr == null) {
             throw unknown("rdmsr", index);
         }
         return switch (msr) {
             case TSC -> hostTsc.getAsLong() + tscOffset;
-            case APIC_BASE -> apicBase;
             case MTRRCAP -> MTRRCAP_VALUE;
             case SYSENTER_CS -> sysenterCs;
             case SYSENTER_ESP -> sysenterEsp;
@@ -105,6 +109,10 @@ public final class MsrFile {
     }
 
     public void write(int index, long value) throws GuestFault {
+        if (ApicMsrs.covers(index)) {
+            apic.write(index, value);
+            return;
+        }
         Msr msr = Msr.byIndex(index);
         if (msr == null) {
             throw unknown("wrmsr", index);
@@ -114,7 +122,6 @@ public final class MsrFile {
                 tscOffset = value - hostTsc.getAsLong();
                 tscWritten = true;
             }
-            case APIC_BASE -> apicBase = checkApicBase(value);
             case MTRRCAP -> throw GuestFault.gp("wrmsr MTRRcap (0xfe) is read-only");
             case SYSENTER_CS -> sysenterCs = value & 0xffff;
             case SYSENTER_ESP -> sysenterEsp = canonical("SYSENTER_ESP", value);
@@ -234,8 +241,9 @@ public final class MsrFile {
         return efer;
     }
 
+    /** IA32_APIC_BASE (0 without an APIC). */
     public long apicBase() {
-        return apicBase;
+        return apic.apicBase();
     }
 
     public long kernelGsBase() {
@@ -260,12 +268,12 @@ public final class MsrFile {
         return hostTsc.getAsLong() + tscOffset;
     }
 
-    /** Every modelled MSR by name, in index order, for the state dump. */
+    /** Every modelled MSR by name, in index order, for the state dump (APIC_BASE 0 without an APIC). */
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new LinkedHashMap<>();
         for (Msr m : Msr.values()) {
             try {
-                out.put(m.name(), read(m.index()));
+                out.put(m.name(), m == Msr.APIC_BASE ? apicBase() : read(m.index()));
             } catch (GuestFault e) {
                 throw new IllegalStateException("modelled MSR " + m + " is not readable", e);
             }
@@ -273,8 +281,9 @@ public final class MsrFile {
         return out;
     }
 
+    /** Whether uhv models the MSR (--ignore-msrs leaves it alone): the x2APIC range is modelled whole. */
     public static boolean isModelled(int index) {
-        return Msr.byIndex(index) != null;
+        return ApicMsrs.covers(index) || Msr.byIndex(index) != null;
     }
 
     private static GuestFault unknown(String op, int index) {
@@ -306,19 +315,6 @@ public final class MsrFile {
         }
         // LMA is read-only: the processor sets it (SDM Vol. 3A, 9.8.5); writes keep the current value.
         return (value & ~EFER_LMA) | (efer & EFER_LMA);
-    }
-
-    private long checkApicBase(long value) throws GuestFault {
-        long baseMask = ((1L << physicalAddressBits) - 1) & ~0xfffL;
-        long reserved = value & ~(baseMask | APIC_BASE_BSP | APIC_BASE_EXTD | APIC_BASE_EN);
-        if (reserved != 0) {
-            throw GuestFault.gp(String.format("wrmsr APIC_BASE = 0x%x sets reserved bits 0x%x", value, reserved));
-        }
-        if ((value & APIC_BASE_EXTD) != 0) {
-            throw GuestFault.gp(String.format("wrmsr APIC_BASE = 0x%x enables x2APIC, which CPUID does not offer", value));
-        }
-        // BSP is set by the processor at reset and cannot be changed by software.
-        return (value & ~APIC_BASE_BSP) | (apicBase & APIC_BASE_BSP);
     }
 
     /** PAT entries must each be a valid memory type: 0, 1, 4, 5, 6 or 7 (SDM Vol. 3A, 11.12.2). */

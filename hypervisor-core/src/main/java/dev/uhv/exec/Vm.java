@@ -2,6 +2,7 @@ package dev.uhv.exec;
 
 import dev.uhv.cpu.ControlRegisters;
 import dev.uhv.cpu.CpuidModel;
+import dev.uhv.cpu.GuestFault;
 import dev.uhv.cpu.MsrFile;
 import dev.uhv.cpu.NativeHostCpuid;
 import dev.uhv.cpu.RegisterFile;
@@ -24,6 +25,8 @@ import dev.uhv.io.MmioBus;
 import dev.uhv.io.PcPlatform;
 import dev.uhv.io.PortBus;
 import dev.uhv.io.Uart16550;
+import dev.uhv.io.apic.IoApic;
+import dev.uhv.io.apic.LocalApic;
 import dev.uhv.linux.HostCpu;
 import dev.uhv.linux.Sched;
 import dev.uhv.linux.Signals;
@@ -66,6 +69,8 @@ public final class Vm implements AutoCloseable {
     private final Uart16550 uart;
     private final DebugCon debugcon;
     private final PcPlatform platform;
+    private final LocalApic localApic;
+    private final IoApic ioApic = new IoApic();
     private final VirtualCpu cpu;
     private final Machine machine;
     /** The vkern system call ABI, with --personality vkern only. */
@@ -97,6 +102,11 @@ public final class Vm implements AutoCloseable {
         ControlRegisters cr = new ControlRegisters(bits32 ? INITIAL_CR0_32 : INITIAL_CR0, cr4,
                 host.physicalAddressBits());
         MsrFile msrs = new MsrFile(regs, HostCpu::rdtsc, bits32 ? 0 : INITIAL_EFER, host.physicalAddressBits());
+        localApic = new LocalApic(host.physicalAddressBits(), System::nanoTime);
+        msrs.attachApic(localApic);
+        mmio.register(localApic.mmioBase(), LocalApic.MMIO_SIZE, localApic);
+        mmio.register(IoApic.DEFAULT_BASE, IoApic.MMIO_SIZE, ioApic);
+        localApic.onRelocate((from, to) -> moveApicPage(to));
         cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(new NativeHostCpuid()), host.xcr0());
         cpu.setBootCodeBits(bits32 ? 32 : 64);
         machine = new Machine(cpu, ram.memory(), ports, mmio, config.ignoreMsrs(), host.xcr0());
@@ -158,6 +168,23 @@ public final class Vm implements AutoCloseable {
 
     public GuestMemory memory() {
         return ram.memory();
+    }
+
+    /**
+     * The guest moved the local APIC's page through IA32_APIC_BASE: the MMIO registration follows.
+     * A page the bus cannot give it (another device's, or guest RAM, which uhv maps natively and so
+     * cannot overlay) makes the WRMSR #GP, a limit of uhv's rather than the SDM's.
+     */
+    private void moveApicPage(long to) throws GuestFault {
+        if (to < ram.size()) {
+            throw GuestFault.gp(String.format("wrmsr APIC_BASE: page 0x%x is guest RAM, which uhv cannot overlay "
+                    + "with the local APIC", to));
+        }
+        try {
+            mmio.move(localApic, to);
+        } catch (IllegalArgumentException e) {
+            throw GuestFault.gp("wrmsr APIC_BASE: " + e.getMessage());
+        }
     }
 
     /**

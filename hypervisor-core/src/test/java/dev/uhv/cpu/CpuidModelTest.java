@@ -43,12 +43,12 @@ class CpuidModelTest {
     void leaf1EcxKeepsOnlyHonouredFeaturesAndSetsHypervisor() {
         int ecx = query(1, 0).ecx();
 
-        assertEquals(0xf6da3203, ecx);
+        assertEquals(0xf6fa3203, ecx);
         assertBit(ecx, 31, true, "hypervisor");
         assertBit(ecx, 3, false, "MONITOR");
         assertBit(ecx, 5, false, "VMX");
         assertBit(ecx, 6, false, "SMX");
-        assertBit(ecx, 21, false, "x2APIC");
+        assertBit(ecx, 21, true, "x2APIC");
         assertBit(ecx, 24, false, "TSC-deadline");
         assertBit(ecx, 17, true, "PCID");
         assertBit(ecx, 26, true, "XSAVE");
@@ -90,6 +90,14 @@ class CpuidModelTest {
         assertBit(enabled, 28, false, "HTT");
         assertBit(enabled, 29, false, "TM");
         assertBit(enabled, 31, false, "PBE");
+    }
+
+    @Test
+    void leaf1X2apicIsOfferedWhateverTheHostHasAndWhileTheApicIsDisabled() {
+        CpuidModel model = new CpuidModel(host.set(1, 0, 0, 0, 0, 0));
+
+        assertBit(model.query(1, 0, 0, APIC_ENABLED).ecx(), 21, true, "x2APIC");
+        assertBit(model.query(1, 0, 0, APIC_DISABLED).ecx(), 21, true, "x2APIC");
     }
 
     @Test

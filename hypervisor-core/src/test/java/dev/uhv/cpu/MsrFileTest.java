@@ -39,7 +39,6 @@ class MsrFileTest {
 
     @Test
     void resetValues() throws GuestFault {
-        assertEquals(0xfee0_0900L, read(Msr.APIC_BASE));
         assertEquals(0x0007_0406_0007_0406L, read(Msr.PAT));
         assertEquals(0x508L, read(Msr.MTRRCAP));
         assertEquals(0x1801L, read(Msr.MISC_ENABLE));
@@ -157,32 +156,65 @@ class MsrFileTest {
         assertEquals(0x500, read(Msr.EFER));
     }
 
-    @Test
-    void apicBaseMovesAndKeepsBsp() throws GuestFault {
-        msrs.write(Msr.APIC_BASE.index(), 0xfed0_0000L | MsrFile.APIC_BASE_EN);
+    /** An APIC that answers every read with its index and records writes. */
+    private static final class RecordingApic implements ApicMsrs {
+        final List<String> writes = new ArrayList<>();
 
-        assertEquals(0xfed0_0900L, read(Msr.APIC_BASE));
-        assertEquals(0xfed0_0900L, msrs.apicBase());
-    }
+        @Override
+        public long read(int index) {
+            return 0x1_0000_0000L | index;
+        }
 
-    @Test
-    void apicBaseCanBeDisabled() throws GuestFault {
-        msrs.write(Msr.APIC_BASE.index(), 0xfee0_0000L);
+        @Override
+        public void write(int index, long value) {
+            writes.add(String.format("0x%x=0x%x", index, value));
+        }
 
-        assertEquals(0xfee0_0100L, read(Msr.APIC_BASE));
+        @Override
+        public long apicBase() {
+            return 0xfee0_0d00L;
+        }
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {1L, 1L << 7, 1L << 9, 1L << 48, 1L << 63})
-    void apicBaseReservedBitsAreGp(long bit) throws GuestFault {
-        gp(Msr.APIC_BASE, MsrFile.APIC_BASE_DEFAULT | bit);
+    @ValueSource(ints = {0x1b, 0x800, 0x802, 0x830, 0x8ff})
+    void apicMsrsGoToTheAttachedApic(int index) throws GuestFault {
+        RecordingApic apic = new RecordingApic();
+        msrs.attachApic(apic);
 
-        assertEquals(MsrFile.APIC_BASE_DEFAULT, read(Msr.APIC_BASE));
+        msrs.write(index, 0x1234_5678_9abcL);
+
+        assertEquals(0x1_0000_0000L | index, msrs.read(index));
+        assertEquals(List.of(String.format("0x%x=0x123456789abc", index)), apic.writes);
+        assertTrue(MsrFile.isModelled(index), "--ignore-msrs must leave it to the APIC");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0x7ff, 0x900, 0xbff})
+    void onlyTheX2apicRangeUhvModelsGoesToTheApic(int index) {
+        RecordingApic apic = new RecordingApic();
+        msrs.attachApic(apic);
+
+        assertFalse(MsrFile.isModelled(index));
+        assertEquals(GuestFault.GP, assertThrows(GuestFault.class, () -> msrs.write(index, 0)).vector());
+        assertEquals(List.of(), apic.writes);
     }
 
     @Test
-    void apicBaseX2apicEnableIsGp() {
-        gp(Msr.APIC_BASE, MsrFile.APIC_BASE_DEFAULT | MsrFile.APIC_BASE_EXTD);
+    void withoutAnApicItsMsrsAreGpAndTheBaseReadsZero() {
+        assertEquals(GuestFault.GP, assertThrows(GuestFault.class, () -> read(Msr.APIC_BASE)).vector());
+        assertEquals(GuestFault.GP, assertThrows(GuestFault.class, () -> msrs.write(0x1b, ApicMsrs.BASE_DEFAULT)).vector());
+        assertEquals(GuestFault.GP, assertThrows(GuestFault.class, () -> msrs.read(0x802)).vector());
+        assertEquals(0, msrs.apicBase());
+        assertEquals(0L, msrs.snapshot().get("APIC_BASE"));
+    }
+
+    @Test
+    void apicBaseIsTheApicsInTheSnapshot() {
+        msrs.attachApic(new RecordingApic());
+
+        assertEquals(0xfee0_0d00L, msrs.apicBase());
+        assertEquals(0xfee0_0d00L, msrs.snapshot().get("APIC_BASE"));
     }
 
     @Test

@@ -19,7 +19,6 @@ class VirtualCpuTest {
         assertFalse(cpu.interruptFlag());
         assertEquals(0x7, cpu.xcr0());
         assertSame(regs, cpu.regs());
-        assertEquals(0xfee0_0900L, cpu.msrs().apicBase());
         assertEquals(SegmentRegister.NULL, cpu.tables().tr());
         assertEquals(TableRegister.NONE, cpu.tables().gdtr());
     }

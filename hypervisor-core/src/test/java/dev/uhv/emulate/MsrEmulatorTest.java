@@ -208,9 +208,9 @@ class MsrEmulatorTest {
     }
 
     @Test
-    void apicBaseReservedBitAndX2apicAreGpAndBspIsPreserved() throws GuestFault {
+    void apicBaseReservedBitAndTheInvalidStateAreGpAndBspIsPreserved() throws GuestFault {
         wrmsrGp(Msr.APIC_BASE.index(), 0xfee0_0800L | 1L << 9);
-        wrmsrGp(Msr.APIC_BASE.index(), 0xfee0_0800L | 1L << 10);
+        wrmsrGp(Msr.APIC_BASE.index(), 0xfee0_0000L | 1L << 10); // EXTD without EN
 
         wrmsr(Msr.APIC_BASE.index(), 0xfee0_0800L);
 
@@ -283,5 +283,19 @@ class MsrEmulatorTest {
         ignoring.setGpr(GPR_RDX, 0x8000);
 
         ignoring.fault(emulator, WRMSR, GuestFault.GP);
+    }
+
+    /** The x2APIC MSRs are modelled: outside x2APIC mode they are #GP even under --ignore-msrs. */
+    @Test
+    void ignoreMsrsLeavesX2apicMsrsToTheApic() throws GuestFault {
+        TestMachine ignoring = new TestMachine(true, TestMachine.HOST_XCR0);
+        ignoring.setGpr(GPR_RCX, 0x802);
+
+        ignoring.fault(emulator, RDMSR, GuestFault.GP);
+
+        ignoring.cpu.msrs().write(Msr.APIC_BASE.index(), 0xfee0_0c00L); // x2APIC mode
+        ignoring.setGpr(GPR_RCX, 0x803);
+        assertEquals(Outcome.ADVANCE, ignoring.run(emulator, RDMSR));
+        assertEquals(0x50014, ignoring.gpr(GPR_RAX), "x2APIC version register");
     }
 }

@@ -16,14 +16,15 @@ import dev.uhv.decoder.Decoder;
 import dev.uhv.decoder.MachineMode;
 import dev.uhv.decoder.UndecodableException;
 import dev.uhv.io.PortBus;
+import dev.uhv.io.apic.LocalApic;
 import dev.uhv.memory.GuestMemory;
 
 import java.util.HexFormat;
 
 /**
  * A machine as the run loop builds one, without a guest: heap registers and RAM, a TSC the test
- * sets, a CPUID host with fixed leaves, and a recording device on the port bus. Instructions are
- * written as in a disassembly listing ("0f 22 c0") and decoded by the real decoder.
+ * sets, a CPUID host with fixed leaves, a local APIC, and a recording device on the port bus.
+ * Instructions are written as in a disassembly listing ("0f 22 c0") and decoded by the real decoder.
  */
 final class TestMachine {
     /** PE, MP, ET, NE, WP, PG: what a 64-bit kernel runs with. */
@@ -72,6 +73,7 @@ final class TestMachine {
     private TestMachine(boolean ignoreMsrs, long hostXcr0, long efer, HostCpuid host) {
         ControlRegisters cr = new ControlRegisters(CR0, CR4, PHYSICAL_ADDRESS_BITS);
         MsrFile msrs = new MsrFile(regs, () -> hostTsc, efer, PHYSICAL_ADDRESS_BITS);
+        msrs.attachApic(new LocalApic(PHYSICAL_ADDRESS_BITS, () -> 0));
         cpu = new VirtualCpu(regs, cr, msrs, new CpuidModel(host), hostXcr0);
         ports.register(DEVICE_PORT, DEVICE_PORTS, device);
         machine = new Machine(cpu, memory, ports, ignoreMsrs, hostXcr0);

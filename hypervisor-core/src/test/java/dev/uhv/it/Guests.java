@@ -1,12 +1,18 @@
 package dev.uhv.it;
 
+import dev.uhv.emulate.Personality;
+import dev.uhv.exec.VmConfig;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 /** The guest images of the uhv-guests jar (guests/NAME.elf, guests/NAME.bin) on the test classpath. */
 public final class Guests {
@@ -14,6 +20,16 @@ public final class Guests {
     }
 
     /** The bytes of guests/FILE, for example "demo.elf". */
+    /**
+     * The configuration `uhv run GUEST` would build, for tests that drive a {@link dev.uhv.exec.Vm}
+     * directly (to put a test device on its bus): serial output to serial, debugcon dropped.
+     */
+    public static VmConfig config(String file, OutputStream serial, Duration timeout) {
+        return new VmConfig(bytes(file), file, null, VmConfig.DEFAULT_LOAD_ADDRESS, null, VmConfig.AUTOMATIC_MEM_SIZE,
+                null, -1, serial, OutputStream.nullOutputStream(), false, timeout, 0, false, Personality.DEFAULT, "",
+                List.of());
+    }
+
     public static byte[] bytes(String file) {
         String resource = "guests/" + file;
         try (InputStream in = Guests.class.getClassLoader().getResourceAsStream(resource)) {

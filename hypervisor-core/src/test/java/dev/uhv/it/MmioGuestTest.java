@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uhv.emulate.ExitReason;
 import dev.uhv.emulate.InstructionFamily;
-import dev.uhv.emulate.Personality;
 import dev.uhv.exec.RunResult;
 import dev.uhv.exec.StateDump;
 import dev.uhv.exec.Vm;
@@ -16,7 +15,6 @@ import dev.uhv.exec.VmConfig;
 import dev.uhv.io.RecordingMmioDevice;
 import dev.uhv.loader.ImageLoadException;
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,9 +43,7 @@ class MmioGuestTest {
 
     private static Run run(RecordingMmioDevice device) throws ImageLoadException, InterruptedException {
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
-        VmConfig config = new VmConfig(Guests.bytes(GUEST), GUEST, null, VmConfig.DEFAULT_LOAD_ADDRESS, null,
-                VmConfig.AUTOMATIC_MEM_SIZE, null, -1, serial, OutputStream.nullOutputStream(), false,
-                Duration.ofSeconds(30), 0, false, Personality.DEFAULT, "", List.of());
+        VmConfig config = Guests.config(GUEST, serial, Duration.ofSeconds(30));
         try (Vm vm = Vm.create(config)) {
             if (device != null) {
                 vm.mmio().register(DEV, DEV_SIZE, device);
