@@ -43,33 +43,41 @@ public final class Guests {
     }
 
     /**
-     * The value of a symbol in an ELF64 guest's .symtab (guests/README.md names the labels tests may
-     * use), so tests follow the code when it moves.
+     * The value of a symbol in an ELF64 or ELF32 guest's .symtab (guests/README.md names the labels
+     * tests may use), so tests follow the code when it moves. Field offsets from the gABI: section
+     * headers (sh_offset, sh_size, sh_link) and symbols (st_name, st_value) of each class.
      */
     public static long symbol(String file, String name) {
         ByteBuffer elf = ByteBuffer.wrap(bytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        long shoff = elf.getLong(0x28);
-        int shentsize = Short.toUnsignedInt(elf.getShort(0x3a));
-        int shnum = Short.toUnsignedInt(elf.getShort(0x3c));
+        boolean is64 = elf.get(4) == 2;
+        long shoff = is64 ? elf.getLong(0x28) : Integer.toUnsignedLong(elf.getInt(0x20));
+        int shentsize = Short.toUnsignedInt(elf.getShort(is64 ? 0x3a : 0x2e));
+        int shnum = Short.toUnsignedInt(elf.getShort(is64 ? 0x3c : 0x30));
+        int symbolSize = is64 ? 24 : 16;
         for (int i = 0; i < shnum; i++) {
             int sh = (int) shoff + i * shentsize;
             if (elf.getInt(sh + 4) != SHT_SYMTAB) {
                 continue;
             }
-            int symbols = (int) elf.getLong(sh + 0x18);
-            int count = (int) (elf.getLong(sh + 0x20) / SYMBOL_SIZE);
-            int strtab = (int) elf.getLong((int) shoff + elf.getInt(sh + 0x28) * shentsize + 0x18);
+            int symbols = (int) word(elf, sh + (is64 ? 0x18 : 0x10), is64);
+            int count = (int) (word(elf, sh + (is64 ? 0x20 : 0x14), is64) / symbolSize);
+            int link = elf.getInt(sh + (is64 ? 0x28 : 0x18));
+            int strtab = (int) word(elf, (int) shoff + link * shentsize + (is64 ? 0x18 : 0x10), is64);
             for (int j = 0; j < count; j++) {
-                int sym = symbols + j * SYMBOL_SIZE;
+                int sym = symbols + j * symbolSize;
                 if (name.equals(cString(elf, strtab + elf.getInt(sym)))) {
-                    return elf.getLong(sym + 8);
+                    return word(elf, sym + (is64 ? 8 : 4), is64);
                 }
             }
         }
         throw new IllegalArgumentException(file + " has no symbol " + name);
     }
 
-    private static final int SHT_SYMTAB = 2, SYMBOL_SIZE = 24;
+    private static long word(ByteBuffer elf, int at, boolean is64) {
+        return is64 ? elf.getLong(at) : Integer.toUnsignedLong(elf.getInt(at));
+    }
+
+    private static final int SHT_SYMTAB = 2;
 
     private static String cString(ByteBuffer b, int at) {
         StringBuilder s = new StringBuilder();
