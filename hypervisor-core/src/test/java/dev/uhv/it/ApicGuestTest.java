@@ -36,7 +36,7 @@ class ApicGuestTest {
 
     @Test
     void xapicRegistersThroughTheMmioPageThenX2apicThroughMsrs() {
-        GuestRun run = InProcess.run(dir, "apic.elf");
+        GuestRun run = InProcess.run(dir, "apic-mb.elf"); // the multiboot build: 32-bit entry, then long mode
 
         assertLines(run.serial(),
                 "APIC_BASE=0x00000000fee00900",
@@ -63,7 +63,7 @@ class ApicGuestTest {
     }
 
     private static Vm apicVm() throws ImageLoadException {
-        return Vm.create(Guests.config("apic.elf", OutputStream.nullOutputStream(), null));
+        return Vm.create(Guests.config("apic-mb.elf", OutputStream.nullOutputStream(), null));
     }
 
     private static void gp(Vm vm, long apicBase) {

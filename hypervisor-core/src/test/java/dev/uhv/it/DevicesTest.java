@@ -36,7 +36,7 @@ class DevicesTest {
 
     @Test
     void devicesGuestReadsThePlatformAndShutsDown() {
-        GuestRun run = InProcess.run(dir, "devices.elf", "--mem", "48M");
+        GuestRun run = InProcess.run(dir, "devices-mb.elf", "--mem", "48M"); // the multiboot build: 32-bit entry, then long mode
         int year = Year.now(ZoneOffset.UTC).getValue(); // the RTC runs on UTC, as QEMU's default -rtc base=utc
         long extendedKib = (RAM >> 10) - 1024;
         long above16m = (RAM - (16L << 20)) >> 16;
