@@ -64,11 +64,7 @@ public final class IoApic implements MmioDevice {
         if (offset != IOREGSEL) {
             reportOddAccess("read", offset, size);
         }
-        long value = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            value = value << 8 | byteAt(offset + i);
-        }
-        return value;
+        return RegisterBytes.read(this::byteAt, offset, size);
     }
 
     @Override

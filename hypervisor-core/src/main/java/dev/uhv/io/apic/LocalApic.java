@@ -120,11 +120,7 @@ public final class LocalApic implements MmioDevice, ApicMsrs {
             return Integer.toUnsignedLong(readSlot((int) (offset >>> 4)));
         }
         reportOddAccess("read", offset, size);
-        long value = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            value = value << 8 | byteAt(offset + i);
-        }
-        return value;
+        return RegisterBytes.read(this::byteAt, offset, size);
     }
 
     @Override
