@@ -88,15 +88,8 @@ public final class GuestDescriptors {
      * ESP0 at offset 4, SS0 at 8, 8 bytes per level).
      */
     public static long tss32Stack(Machine m, int level, int ext) throws GuestFault {
-        int offset = TSS_RSP0 + 8 * level;
-        SegmentRegister tr = m.cpu().tables().tr();
-        if ((tr.selector() & ~3) == 0 || offset + 5L > tr.limit()) {
-            throw GuestFault.ts((tr.selector() & ~3) | ext, String.format("the TSS (TR 0x%x, limit 0x%x) has no "
-                    + "SS%d:ESP%d", tr.selector(), tr.limit(), level, level));
-        }
-        long esp = m.read(tr.base() + offset, 4);
-        long ss = m.read(tr.base() + offset + 4, 2);
-        return ss << 32 | esp;
+        long at = tssField(m, TSS_RSP0 + 8 * level, 6, ext, "SS" + level + ":ESP" + level);
+        return m.read(at + 4, 2) << 32 | m.read(at, 4);
     }
 
     /** RSPn of the current 64-bit TSS (n = 0..2), for a switch to CPL n. */
@@ -110,11 +103,16 @@ public final class GuestDescriptors {
     }
 
     private static long tssQword(Machine m, int offset, int ext, String what) throws GuestFault {
+        return m.read(tssField(m, offset, 8, ext, what), 8);
+    }
+
+    /** The address of bytes at offset in the current TSS, or #TS(TR) when TR is null or its limit is short. */
+    private static long tssField(Machine m, int offset, int bytes, int ext, String what) throws GuestFault {
         SegmentRegister tr = m.cpu().tables().tr();
-        if ((tr.selector() & ~3) == 0 || offset + 7L > tr.limit()) {
+        if ((tr.selector() & ~3) == 0 || offset + bytes - 1L > tr.limit()) {
             throw GuestFault.ts((tr.selector() & ~3) | ext, String.format("the TSS (TR 0x%x, limit 0x%x) has no %s",
                     tr.selector(), tr.limit(), what));
         }
-        return m.read(tr.base() + offset, 8);
+        return tr.base() + offset;
     }
 }

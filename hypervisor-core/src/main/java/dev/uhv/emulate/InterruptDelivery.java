@@ -158,19 +158,8 @@ public final class InterruptDelivery {
         }
         // IA-32e delivery always pushes SS:RSP, after aligning RSP down to 16 (SDM Vol. 3A, 6.14.2).
         rsp &= ~0xfL;
-        long flags = cpu.guestRflags() & ~Rflags.RF;
-        if (e.kind() == GuestEvent.Kind.FAULT) {
-            flags |= Rflags.RF; // faults push RF = 1 so the restarted instruction skips its breakpoint (SDM 17.3.1.1)
-        }
-        long[] frame = {cpu.selector(Register.SS), r.rsp(), flags, cpu.selector(Register.CS), e.returnRip()};
-        for (long v : frame) {
-            rsp -= 8;
-            m.write(rsp, 8, v);
-        }
-        if (e.errorCode() >= 0) {
-            rsp -= 8;
-            m.write(rsp, 8, e.errorCode());
-        }
+        long flags = frameFlags(cpu, e);
+        rsp = push(m, rsp, 8, e, cpu.selector(Register.SS), r.rsp(), flags, cpu.selector(Register.CS), e.returnRip());
         cpu.enterCode((selector & ~3) | newCpl, 64, newCpl);
         if (newCpl < cpl) {
             cpu.setSelector(Register.SS, newCpl); // a null SS with RPL = the new CPL (SDM Vol. 3A, 6.14.4)
@@ -199,12 +188,8 @@ public final class InterruptDelivery {
                     + "0x%x", e.vector(), offset, code.limit()));
         }
         int newCpl = code.isConforming() ? cpl : code.dpl();
-        long flags = cpu.guestRflags() & ~Rflags.RF;
-        if (e.kind() == GuestEvent.Kind.FAULT) {
-            flags |= Rflags.RF;
-        }
+        long flags = frameFlags(cpu, e);
         long esp = r.rsp() & 0xffff_ffffL;
-        long[] frame = {flags, cpu.selector(Register.CS), e.returnRip()};
         int newSs = -1;
         if (newCpl < cpl) {
             long stack = GuestDescriptors.tss32Stack(m, newCpl, ext);
@@ -215,22 +200,40 @@ public final class InterruptDelivery {
                 // an unusable stack in the TSS is #TS(SS selector) (SDM Vol. 3A, 6.12.1.1)
                 throw GuestFault.ts((newSs & ~3) | ext, bad.getMessage());
             }
-            frame = new long[] {cpu.selector(Register.SS), esp, flags, cpu.selector(Register.CS), e.returnRip()};
-            esp = stack & 0xffff_ffffL;
+            esp = push(m, stack & 0xffff_ffffL, 4, null, cpu.selector(Register.SS), esp);
         }
-        for (long v : frame) {
-            esp = (esp - 4) & 0xffff_ffffL;
-            m.write(esp, 4, v);
-        }
-        if (e.errorCode() >= 0) {
-            esp = (esp - 4) & 0xffff_ffffL;
-            m.write(esp, 4, e.errorCode());
-        }
+        esp = push(m, esp, 4, e, flags, cpu.selector(Register.CS), e.returnRip());
         cpu.enterCode((selector & ~3) | newCpl, 32, newCpl);
         if (newSs >= 0) {
             cpu.setSelector(Register.SS, newSs);
         }
         enterHandler(cpu, gate, esp, offset, flags);
+    }
+
+    /**
+     * RFLAGS as the frame holds it: faults push RF = 1 so that the restarted instruction skips its
+     * breakpoint (SDM Vol. 3A, 17.3.1.1).
+     */
+    private static long frameFlags(VirtualCpu cpu, GuestEvent e) {
+        long flags = cpu.guestRflags() & ~Rflags.RF;
+        return e.kind() == GuestEvent.Kind.FAULT ? flags | Rflags.RF : flags;
+    }
+
+    /**
+     * Pushes values in order onto the stack at sp, in slots of bytes (4: a 32-bit stack, whose
+     * pointer wraps at 4 GiB), then e's error code where it has one (e null: none); returns the new sp.
+     */
+    private static long push(Machine m, long sp, int bytes, GuestEvent e, long... values) throws GuestFault {
+        long mask = Machine.addressMask(bytes * 8);
+        for (long v : values) {
+            sp = (sp - bytes) & mask;
+            m.write(sp, bytes, v);
+        }
+        if (e != null && e.errorCode() >= 0) {
+            sp = (sp - bytes) & mask;
+            m.write(sp, bytes, e.errorCode());
+        }
+        return sp;
     }
 
     /** The handler's rsp, rip and RFLAGS: TF, NT, RF and VM clear, IF too through an interrupt gate. */
