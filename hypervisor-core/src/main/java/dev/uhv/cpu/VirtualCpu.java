@@ -138,7 +138,7 @@ public final class VirtualCpu {
         selectors[Register.CS.index()] = selector & 0xffff;
         codeBits = bits;
         cpl = newCpl;
-        if (newCpl == 0 && hostSelectorAlias(selector) == 0) {
+        if (newCpl == 0 && !isHostSelector(selector)) {
             if (bits == 64) {
                 kernelCode64 = selector & 0xffff;
             } else if (bits == 32) {
@@ -199,7 +199,7 @@ public final class VirtualCpu {
             throw new IllegalArgumentException("CS changes with enterCode");
         }
         selectors[segment.index()] = selector & 0xffff;
-        if (cpl == 0 && (selector & ~3) != 0 && hostSelectorAlias(selector) == 0) {
+        if (cpl == 0 && (selector & ~3) != 0 && !isHostSelector(selector)) {
             kernelData = selector & 0xffff;
         }
     }
@@ -223,6 +223,16 @@ public final class VirtualCpu {
             return kernelData;
         }
         return 0;
+    }
+
+    /**
+     * Whether selector (RPL aside) is one the guest can read back from the host: never recorded as
+     * what such a selector stands for, even before the guest has a selector of that kind.
+     */
+    private boolean isHostSelector(int selector) {
+        int index = selector & ~3;
+        return index == (HOST_CODE64 & ~3) || index == (HOST_CODE32 & ~3) || index == (HOST_DATA & ~3)
+                || (kernelStackSelector != 0 && index == (kernelStackSelector & ~3));
     }
 
     /** The IOPL the guest set (the host's is always 0). */

@@ -81,4 +81,13 @@ class VirtualCpuTest {
         assertEquals(VirtualCpu.HOST_DATA, regs.ss());
         assertFalse(cpu.followNativeReturnToUser());
     }
+
+    @Test
+    void aHostSelectorIsNeverRecordedAsWhatAHostSelectorStandsFor() {
+        cpu.enterCode(0x30, 64, 0); // a guest kernel whose 64-bit code sits at the host's 0x33 slot
+        cpu.enterCode(0x08, 32, 0);
+
+        assertEquals(0, cpu.hostSelectorAlias(VirtualCpu.HOST_CODE64), "nothing recorded yet for 0x33");
+        assertEquals(0x08, cpu.hostSelectorAlias(VirtualCpu.HOST_CODE32));
+    }
 }
