@@ -15,9 +15,16 @@
  *      changed SS;
  *   6. close every file descriptor;
  *   7. install a seccomp filter that kills the process on any system call except the one
- *      kill(self, SIGSTOP) below, from that instruction's address: the second wall behind
- *      PTRACE_SYSEMU (and the only one for a transport that does not trace);
- *   8. stop itself with SIGSTOP, reporting in r12 which faulting features are active.
+ *      kill(self, SIGSTOP) below and uhv's mprotect of guest RAM (uhv_child_mprotect), each from
+ *      its own instruction's address: the second wall behind PTRACE_SYSEMU (and the only one for
+ *      a transport that does not trace);
+ *   8. stop itself with SIGSTOP, reporting in r12 which faulting features are active and in r13
+ *      where uhv_child_mprotect is (this program is position-independent).
+ *
+ * With FLAG_NX_RAM guest RAM is mapped without execute permission: the code scanner makes each page
+ * executable once it has scanned it, through uhv_child_mprotect, which uhv runs by pointing rip at
+ * it and resuming with PTRACE_CONT (so that its syscall really executes; a guest's syscall never
+ * does under PTRACE_SYSEMU) and which ends in int3, a stop where uhv takes the result from rax.
  *
  * usage: uhv-child MEMFD MAP_ADDR MAP_LEN FILE_OFFSET CPU FLAGS   (numbers in hex, CPU -1 = unpinned)
  * Exit codes before the stop name the step that failed (see ChildSetupException in Java).
@@ -56,7 +63,7 @@ enum {
     EXIT_CLOSE_FDS = 17,
 };
 
-enum { FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2 };
+enum { FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2, FLAG_NX_RAM = 4 };
 
 /* Reported to uhv in r12 at the stop. */
 enum { ACTIVE_CPUID_FAULT = 1, ACTIVE_TSC_FAULT = 2, ACTIVE_KERNEL_SS_GDT = 4, ACTIVE_KERNEL_SS_LDT = 8 };
@@ -102,6 +109,16 @@ static unsigned long install_kernel_stack_segment(void) {
 /* Address just past the stop's syscall instruction: seccomp_data.instruction_pointer. */
 extern const char uhv_child_stop_ip[];
 
+/* mprotect(rdi, rsi, rdx) for uhv, then a stop; never called from C. */
+extern const char uhv_child_mprotect[], uhv_child_mprotect_ip[];
+__asm__(".text\n"
+        ".globl uhv_child_mprotect\n"
+        "uhv_child_mprotect:\n"
+        "    syscall\n"
+        ".globl uhv_child_mprotect_ip\n"
+        "uhv_child_mprotect_ip:\n"
+        "    int3\n");
+
 static int fail(int code, const char *what) {
     fprintf(stderr, "uhv-child: %s: %s\n", what, strerror(errno));
     return code;
@@ -146,19 +163,45 @@ static int unmap_host_code_pages(void) {
     BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(value), 1, 0),                                 \
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS)
 #define REQUIRE64(field, value) REQUIRE_HALF(field, 0, (value)), REQUIRE_HALF(field, 4, (uint64_t)(value) >> 32)
+enum { REQUIRE64_LEN = 6 };
 
-static int install_seccomp_wall(pid_t self) {
-    uintptr_t ip = (uintptr_t)uhv_child_stop_ip;
+/* Kills unless the low half of a 64-bit seccomp_data field is in [lo, hi) and its high half is 0. */
+#define REQUIRE_BELOW_4G_RANGE(field, lo, hi)                                                     \
+    REQUIRE_HALF(field, 4, 0),                                                                    \
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, field)),                      \
+    BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)(lo), 1, 0),                                    \
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),                                          \
+    BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)(hi), 0, 1),                                    \
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS)
+
+/*
+ * Allows kill(self, SIGSTOP) from the stop's syscall and, from uhv_child_mprotect's syscall only,
+ * mprotect of a range that starts in guest RAM, no longer than guest RAM, to read-write,
+ * read-execute or read-write-execute; kills on everything else.
+ */
+static int install_seccomp_wall(pid_t self, unsigned long ram, unsigned long ram_len) {
+    enum { STOP_BLOCK_LEN = 3 * REQUIRE64_LEN + 1 }; /* the kill checks below, to skip them */
     struct sock_filter filter[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_kill, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-        REQUIRE64(instruction_pointer, ip),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_kill, 0, STOP_BLOCK_LEN),
+        REQUIRE64(instruction_pointer, (uintptr_t)uhv_child_stop_ip),
         REQUIRE64(args[0], (uint64_t)(int64_t)self),
         REQUIRE64(args[1], SIGSTOP),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mprotect, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        REQUIRE64(instruction_pointer, (uintptr_t)uhv_child_mprotect_ip),
+        REQUIRE_BELOW_4G_RANGE(args[0], ram, ram + ram_len),
+        REQUIRE_BELOW_4G_RANGE(args[1], 1, ram_len + 1),
+        REQUIRE_HALF(args[2], 4, 0),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROT_READ | PROT_WRITE, 3, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROT_READ | PROT_EXEC, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROT_READ | PROT_WRITE | PROT_EXEC, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
     struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
@@ -190,7 +233,8 @@ int main(int argc, char **argv) {
             return fail(EXIT_AFFINITY, "sched_setaffinity");
         }
     }
-    void *ram = mmap((void *)map_addr, map_len, PROT_READ | PROT_WRITE | PROT_EXEC,
+    int ram_prot = (flags & FLAG_NX_RAM) ? PROT_READ | PROT_WRITE : PROT_READ | PROT_WRITE | PROT_EXEC;
+    void *ram = mmap((void *)map_addr, map_len, ram_prot,
                      MAP_SHARED | MAP_FIXED_NOREPLACE, memfd, (off_t)file_offset);
     if (ram == MAP_FAILED || (unsigned long)ram != map_addr) {
         return fail(EXIT_MAP_RAM, "mapping guest RAM");
@@ -212,17 +256,18 @@ int main(int argc, char **argv) {
     if (syscall(SYS_close_range, 0, ~0U, 0) != 0) {
         return EXIT_CLOSE_FDS;
     }
-    if (install_seccomp_wall(self) != 0) {
+    if (install_seccomp_wall(self, map_addr, map_len) != 0) {
         return EXIT_SECCOMP;
     }
     /* From here on no system call may run but this one: the filter allows only it, from here. */
     register unsigned long reported asm("r12") = active;
+    register unsigned long mprotect_stub asm("r13") = (unsigned long)uhv_child_mprotect;
     long ret;
     __asm__ volatile("syscall\n"
                      ".globl uhv_child_stop_ip\n"
                      "uhv_child_stop_ip:\n"
                      : "=a"(ret)
-                     : "a"((long)__NR_kill), "D"((long)self), "S"((long)SIGSTOP), "r"(reported)
+                     : "a"((long)__NR_kill), "D"((long)self), "S"((long)SIGSTOP), "r"(reported), "r"(mprotect_stub)
                      : "rcx", "r11", "memory");
     (void)ret;
     return EXIT_STOP; /* uhv never resumes us here; if it did, exit_group meets the wall */

@@ -6,6 +6,7 @@ import dev.uhv.linux.Sched;
 import dev.uhv.loader.BootModule;
 import dev.uhv.loader.ImageFormat;
 import dev.uhv.memory.SharedRam;
+import dev.uhv.scan.SensitiveMode;
 import picocli.CommandLine.Option;
 
 import java.io.OutputStream;
@@ -81,6 +82,13 @@ final class RunOptions {
                     + "int 0x80; rax 0 exits, 1 prints the string at rbx to the serial output).")
     String personality;
 
+    @Option(names = "--sensitive", paramLabel = "auto|fault|patch|off", defaultValue = "auto",
+            description = "How uhv sees cpuid, pushf/popf, sgdt/sidt/sldt/str/smsw and segment-register reads, which "
+                    + "do not fault in user mode. auto (default): CPUID faulting where the CPU has it, the code scanner "
+                    + "for the rest. fault: CPUID faulting only. patch: the scanner for all. off: neither (the guest "
+                    + "sees the host's values). `uhv doctor` says what auto uses here.")
+    String sensitive;
+
     @Option(names = "--dump-state", paramLabel = "PATH|-",
             description = "Write the machine state at exit as JSON to PATH, or - for stdout.")
     String dumpState;
@@ -137,11 +145,18 @@ final class RunOptions {
             case "vkern" -> Personality.VKERN;
             default -> throw new UserError("--personality " + personality + ": expected default or vkern");
         };
+        SensitiveMode sensitiveMode = switch (sensitive) {
+            case "auto" -> SensitiveMode.AUTO;
+            case "fault" -> SensitiveMode.FAULT;
+            case "patch" -> SensitiveMode.PATCH;
+            case "off" -> SensitiveMode.OFF;
+            default -> throw new UserError("--sensitive " + sensitive + ": expected auto, fault, patch or off");
+        };
         checkDumpWritable();
         OutputStream serialOut = parse("--serial", serial, OutputSpec::parse).open("--serial");
         OutputStream debugconOut = parse("--debugcon", debugcon, OutputSpec::parse).open("--debugcon");
         return new VmConfig(image, imageName, fmt, load, entryAddr, memSize, rsp, pin, serialOut, debugconOut,
-                ignoreMsrs, limit, traps, trapRdtsc, abi, append == null ? "" : append, bootModules);
+                ignoreMsrs, limit, traps, trapRdtsc, abi, append == null ? "" : append, bootModules, sensitiveMode);
     }
 
     /**

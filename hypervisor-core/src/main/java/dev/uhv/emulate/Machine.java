@@ -9,6 +9,7 @@ import dev.uhv.decoder.Register;
 import dev.uhv.io.MmioBus;
 import dev.uhv.io.PortBus;
 import dev.uhv.memory.GuestMemory;
+import dev.uhv.scan.CodePages;
 
 /**
  * What an emulator may touch: the virtual CPU, guest memory (guest linear == physical here), the
@@ -26,6 +27,8 @@ public final class Machine {
     private final MmioBus mmio;
     private final boolean ignoreMsrs;
     private final long hostXcr0;
+    /** The code scanner's page table, when it runs: emulated accesses hide its patches and keep its scans fresh. */
+    private CodePages codePages;
     private long lowestMapped;
     private boolean rdtscTrapped;
     private boolean supervisorAccesses;
@@ -51,6 +54,11 @@ public final class Machine {
 
     public RegisterFile regs() {
         return cpu.regs();
+    }
+
+    /** Routes emulated RAM reads and writes past the code scanner's table (or null for none). */
+    public void setCodePages(CodePages pages) {
+        codePages = pages;
     }
 
     public GuestMemory memory() {
@@ -165,7 +173,8 @@ public final class Machine {
     /** Reads size bytes (1, 2, 4, 8) at address from RAM or an MMIO device, zero-extended. */
     public long read(long address, int size) throws GuestFault {
         if (isMapped(address, size)) {
-            return memory.read(address, size);
+            long value = memory.read(address, size);
+            return codePages == null ? value : codePages.hidePatches(address, size, value);
         }
         if (mmio.claims(address)) {
             return mmio.read(address, size);
@@ -177,6 +186,9 @@ public final class Machine {
     public void write(long address, int size, long value) throws GuestFault {
         if (isMapped(address, size)) {
             memory.write(address, size, value);
+            if (codePages != null) {
+                codePages.onEmulatedWrite(address, size);
+            }
         } else if (mmio.claims(address)) {
             mmio.write(address, size, value);
         } else {

@@ -1,7 +1,7 @@
 package dev.uhv.emulate;
 
 /** What the run loop does after an emulated instruction. */
-public sealed interface Outcome permits Outcome.Advance, Outcome.Retry, Outcome.Jump, Outcome.Stop {
+public sealed interface Outcome permits Outcome.Advance, Outcome.Retry, Outcome.Jump, Outcome.Step, Outcome.Stop {
 
     /** The instruction completed: move rip past it and resume the guest. */
     Outcome ADVANCE = new Advance();
@@ -18,6 +18,13 @@ public sealed interface Outcome permits Outcome.Advance, Outcome.Retry, Outcome.
      */
     Outcome JUMP = new Jump();
 
+    /**
+     * Run the instruction at rip natively, alone (a single step), then go on: a write into the page
+     * the writing instruction itself lies in, which the code scanner made writable and executable
+     * for that one instruction.
+     */
+    Outcome STEP = new Step();
+
     static Outcome stop(ExitReason reason, String detail) {
         return new Stop(reason, detail);
     }
@@ -32,6 +39,10 @@ public sealed interface Outcome permits Outcome.Advance, Outcome.Retry, Outcome.
 
     /** rip is set; resume there. */
     record Jump() implements Outcome {
+    }
+
+    /** Single-step the instruction at rip natively. */
+    record Step() implements Outcome {
     }
 
     /**

@@ -5,6 +5,7 @@ import com.sun.jna.Pointer;
 import dev.uhv.cpu.RegisterFile;
 import dev.uhv.linux.ErrnoException;
 import dev.uhv.linux.Errno;
+import dev.uhv.linux.Mman;
 import dev.uhv.linux.Ptrace;
 import dev.uhv.linux.Signals;
 import dev.uhv.linux.UhvNative;
@@ -20,8 +21,11 @@ import java.nio.file.Path;
  * GETREGS, one SETREGS, one SYSEMU, and no allocation.
  */
 public final class PtraceTransport implements AutoCloseable, SignalInfo {
-    /** Flags for uhv-child: ask for CPUID and RDTSC faulting. */
-    public static final int FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2;
+    /**
+     * Flags for uhv-child: ask for CPUID and RDTSC faulting; map guest RAM without execute permission
+     * (for the code scanner, which makes pages executable through {@link #protect}).
+     */
+    public static final int FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2, FLAG_NX_RAM = 4;
     /**
      * Reported by uhv-child: where it put a flat data segment for virtual CPL0's SS: its first TLS
      * slot in the GDT (selector 0x63), or, where the host has no i386 set_thread_area, entry 0 of an
@@ -46,6 +50,12 @@ public final class PtraceTransport implements AutoCloseable, SignalInfo {
     private final long regsAddress = Pointer.nativeValue(regsMemory);
     private final RegisterFile regs = new RegisterFile(regsMemory.getByteBuffer(0, Ptrace.USER_REGS_SIZE)
             .order(ByteOrder.nativeOrder()));
+    /** The child's own registers at its first stop: the base of every call to uhv_child_mprotect. */
+    private final Memory stubRegsMemory = new Memory(Ptrace.USER_REGS_SIZE);
+    private final long stubRegsAddress = Pointer.nativeValue(stubRegsMemory);
+    private final RegisterFile stubRegs = new RegisterFile(stubRegsMemory.getByteBuffer(0, Ptrace.USER_REGS_SIZE)
+            .order(ByteOrder.nativeOrder()));
+    private long mprotectStub;
     private final Memory siginfo = new Memory(Ptrace.SIGINFO_SIZE);
     private final int[] status = new int[1];
     private volatile int pid = -1;
@@ -83,6 +93,8 @@ public final class PtraceTransport implements AutoCloseable, SignalInfo {
         Ptrace.setOptions(pid, Ptrace.PTRACE_O_EXITKILL | Ptrace.PTRACE_O_TRACESYSGOOD);
         loadRegisters();
         activeFeatures = (int) regs.gpr(12); // uhv-child reports what faulting it got in r12
+        mprotectStub = regs.gpr(13); // and where its uhv_child_mprotect is
+        stubRegsMemory.write(0, regsMemory.getByteArray(0, Ptrace.USER_REGS_SIZE), 0, Ptrace.USER_REGS_SIZE);
     }
 
     public int pid() {
@@ -127,6 +139,45 @@ public final class PtraceTransport implements AutoCloseable, SignalInfo {
         }
         lastSignal = Wait.termSignal(st);
         return StopKind.KILLED;
+    }
+
+    /**
+     * Runs the instruction at rip alone (the stored registers), with system calls still emulated, and
+     * waits for the stop after it: a SIGTRAP when it completed, or the signal it faulted with.
+     */
+    public StopKind singleStep() {
+        Ptrace.sysemuSingleStep(pid, 0);
+        siginfoLoaded = false;
+        return waitForStop();
+    }
+
+    /**
+     * Changes the protection of guest pages in the child, from the child's own uhv_child_mprotect
+     * (the only place its seccomp wall allows mprotect from): rip there with the arguments in rdi,
+     * rsi, rdx, resumed with PTRACE_CONT so that its syscall runs, until the int3 after it. The
+     * guest's registers are put back at once. Only between a stop and the next resume.
+     */
+    public void protect(long address, long length, int prot) {
+        stubRegs.setRip(mprotectStub);
+        stubRegs.setGpr(RegisterFile.GPR_RAX, Mman.SYS_MPROTECT);
+        stubRegs.setGpr(RegisterFile.GPR_RDI, address);
+        stubRegs.setGpr(RegisterFile.GPR_RSI, length);
+        stubRegs.setGpr(RegisterFile.GPR_RDX, prot);
+        stubRegs.setOrigRax(-1); // no system call to restart
+        Ptrace.setRegs(pid, stubRegsAddress);
+        Ptrace.cont(pid, 0);
+        StopKind stop = waitForStop();
+        if (stop != StopKind.SIGNAL || lastSignal != Signals.SIGTRAP) {
+            throw new IllegalStateException(String.format("the guest process did not come back from mprotect(0x%x, "
+                    + "0x%x, %d): %s %s", address, length, prot, stop, Signals.name(lastSignal)));
+        }
+        Ptrace.getRegs(pid, stubRegsAddress);
+        long ret = stubRegs.gpr(RegisterFile.GPR_RAX);
+        Ptrace.setRegs(pid, regsAddress);
+        if (ret != 0) {
+            throw new IllegalStateException(String.format("mprotect(0x%x, 0x%x, %d) in the guest process failed: "
+                    + "errno %d", address, length, prot, -ret));
+        }
     }
 
     /** The signal of the last SIGNAL stop or KILLED end. */

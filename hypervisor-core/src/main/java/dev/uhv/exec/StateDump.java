@@ -15,6 +15,10 @@ import dev.uhv.emulate.InstructionFamily;
 import dev.uhv.io.PostCodePort;
 import dev.uhv.memory.GuestMemory;
 import dev.uhv.paging.PagingMode;
+import dev.uhv.scan.CodePages;
+import dev.uhv.scan.PatchReport;
+import dev.uhv.scan.ScanStatistics;
+import dev.uhv.scan.SensitiveMode;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,14 +29,45 @@ import java.util.Map;
 
 /**
  * The machine state at exit, as written by --dump-state: values as "0x..." strings so that 64-bit
- * numbers survive every JSON reader. postCode is the last byte written to port 0x80, or null.
+ * numbers survive every JSON reader. postCode is the last byte written to port 0x80, or null;
+ * sensitive is null when the run never started.
  */
 public record StateDump(String exitReason, String detail, int exitStatus, Map<String, String> registers,
                         Map<String, String> controlRegisters, Map<String, String> msrs,
                         Map<String, String> debugRegisters, Table gdtr, Table idtr, Segment ldtr, Segment tr,
                         String xcr0, boolean interruptFlag, int cpl, int codeBits, Map<String, String> segments,
                         List<Gate> idt, List<RaisedException> exceptions, Code code, long traps,
-                        Map<String, Long> trapsByFamily, double runTimeSeconds, String postCode) {
+                        Map<String, Long> trapsByFamily, double runTimeSeconds, String postCode,
+                        Sensitive sensitive) {
+
+    /**
+     * How the sensitive instructions that do not fault were seen (--sensitive): mode as given, how
+     * cpuid and the others were intercepted ("fault": hardware CPUID faulting, "patch": the code
+     * scanner, "native": not at all), what the scanner did, and every site it patched.
+     */
+    public record Sensitive(String mode, String cpuid, String others, long pagesScanned, long rescans,
+                            long invalidations, long instructionsDecoded, double scanSeconds, List<Patch> patches) {
+
+        static Sensitive of(SensitiveMode mode, boolean cpuidFaulting, CodePages pages) {
+            String cpuid = mode.requestsCpuidFaulting() && cpuidFaulting ? "fault"
+                    : mode.patchesCpuid(cpuidFaulting) ? "patch" : "native";
+            String others = mode.scans() ? "patch" : "native";
+            if (pages == null) {
+                return new Sensitive(mode.label(), cpuid, others, 0, 0, 0, 0, 0, List.of());
+            }
+            ScanStatistics st = pages.statistics();
+            List<Patch> patches = new ArrayList<>();
+            for (PatchReport p : pages.patches()) {
+                patches.add(new Patch(hex(p.address()), p.length(), p.instruction(), p.traps(), p.active()));
+            }
+            return new Sensitive(mode.label(), cpuid, others, st.pagesScanned(), st.rescans(), st.invalidations(),
+                    st.instructionsDecoded(), st.scanSeconds(), patches);
+        }
+    }
+
+    /** A patched sensitive instruction: active is false once a write took the patch out. */
+    public record Patch(String address, int length, String instruction, long traps, boolean active) {
+    }
 
     /** A present gate of the guest's IDT, decoded. */
     public record Gate(int vector, String type, String selector, String offset, int dpl, int ist) {
@@ -61,7 +96,7 @@ public record StateDump(String exitReason, String detail, int exitStatus, Map<St
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** @param postCode the last POST code, or {@link PostCodePort#NONE} */
-    public static StateDump of(VirtualCpu cpu, GuestMemory ram, RunResult result, int postCode) {
+    public static StateDump of(VirtualCpu cpu, GuestMemory ram, RunResult result, int postCode, Sensitive sensitive) {
         RegisterFile r = cpu.regs();
         Map<String, String> regs = new LinkedHashMap<>();
         for (int i = 0; i < 16; i++) {
@@ -104,7 +139,7 @@ public record StateDump(String exitReason, String detail, int exitStatus, Map<St
                 table(cpu.tables().gdtr()), table(cpu.tables().idtr()), segment(cpu.tables().ldtr()),
                 segment(cpu.tables().tr()), hex(cpu.xcr0()), cpu.interruptFlag(), cpu.cpl(), cpu.codeBits(), segments,
                 idt(cpu.tables().idtr(), ram), exceptions, code(r.rip(), ram), result.traps(), families,
-                result.seconds(), postCode == PostCodePort.NONE ? null : hex(postCode));
+                result.seconds(), postCode == PostCodePort.NONE ? null : hex(postCode), sensitive);
     }
 
     /** The present gates of the IDT, as far as it lies in guest RAM. */

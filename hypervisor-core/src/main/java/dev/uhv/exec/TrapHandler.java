@@ -25,6 +25,8 @@ import dev.uhv.emulate.Outcome;
 import dev.uhv.cpu.Canonical;
 import dev.uhv.io.MmioDevice;
 import dev.uhv.linux.Signals;
+import dev.uhv.scan.CodePages;
+import dev.uhv.scan.PatchSite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,19 +54,104 @@ final class TrapHandler {
     private final DecodeCache cache32 = new DecodeCache(decoder32, 1024);
     private final byte[] window = new byte[Decoder.MAX_INSTRUCTION_LENGTH];
     private final long[] trapsByFamily = new long[InstructionFamily.values().length];
+    /** The code scanner's page table, or null when --sensitive does not scan. */
+    private final CodePages codePages;
+    /** The page a writer is single-stepped in (Outcome.STEP), and whether the guest's TF was set then. */
+    private long steppedPage;
+    private boolean steppedWithTf;
 
-    TrapHandler(Machine machine, EmulatorTable emulators) {
+    TrapHandler(Machine machine, EmulatorTable emulators, CodePages codePages) {
         this.machine = machine;
         this.emulators = emulators;
+        this.codePages = codePages;
     }
 
     /** A fault of the instruction at rip (SIGSEGV, SIGILL, SIGTRAP, SIGFPE, SIGBUS). */
     Outcome onFault(int signal, SignalInfo info) {
         noticeNativeRingChange();
-        if (signal == Signals.SIGTRAP) {
-            return debugTrap(machine.regs().rip(), info.code());
+        long rip = machine.regs().rip();
+        if (codePages != null && signal == Signals.SIGSEGV) {
+            Outcome scanned = codeAccess(rip, info);
+            if (scanned != null) {
+                return scanned;
+            }
         }
-        return decodeAndEmulate(signal, machine.regs().rip(), info);
+        if (signal == Signals.SIGTRAP) {
+            return resumeAt(debugTrap(rip, info.code()));
+        }
+        return resumeAt(decodeAndEmulate(signal, rip, info));
+    }
+
+    /**
+     * The code scanner's part of a SIGSEGV, or null when it is not its business. A protection fault
+     * in RAM is the scanner's own doing: a fetch from a page not scanned yet (read-write, not
+     * executable), or a write to a scanned page (read-execute). A #GP at a patch counts its trap,
+     * and the original instruction is emulated as if it had trapped by itself.
+     */
+    private Outcome codeAccess(long rip, SignalInfo info) {
+        int code = info.code();
+        if (code == SignalInfo.SEGV_ACCERR && codePages.covers(info.address())) {
+            long address = info.address();
+            return codePages.isScanned(address) ? writeToCode(rip, address) : firstRun(rip, address);
+        }
+        if (!isPageFault(code)) {
+            PatchSite site = codePages.siteAt(rip);
+            if (site != null) {
+                site.countTrap();
+            }
+        }
+        codePages.noteEntry(rip, codeBits());
+        return null;
+    }
+
+    /** The first fetch from a page: scan it from rip, or past an instruction at rip that runs into it. */
+    private Outcome firstRun(long rip, long address) {
+        long entry = rip;
+        if (CodePages.pageOf(rip) != CodePages.pageOf(address)) {
+            DecodedInstruction insn = decodeAt(rip);
+            entry = insn == null ? -1 : rip + insn.length();
+        }
+        codePages.scanForExecution(address, entry, codeBits());
+        return Outcome.RETRY;
+    }
+
+    /**
+     * A native write to a scanned page: the page goes back to unscanned and the write runs again; a
+     * writer that lies in that page itself runs once alone, with the page executable only for it.
+     */
+    private Outcome writeToCode(long rip, long address) {
+        DecodedInstruction insn = decodeAt(rip);
+        long last = rip + (insn == null ? 1 : insn.length()) - 1;
+        long page = CodePages.pageOf(address);
+        boolean writerThere = CodePages.pageOf(rip) == page || CodePages.pageOf(last) == page;
+        codePages.invalidate(address, writerThere);
+        if (!writerThere) {
+            return Outcome.RETRY;
+        }
+        steppedPage = page;
+        steppedWithTf = (machine.regs().rflags() & Rflags.TF) != 0;
+        return Outcome.STEP;
+    }
+
+    /**
+     * The single step of {@link Outcome#STEP} completed (registers loaded): the page loses execute
+     * again; the guest's own TF, if it was set, is owed its #DB. Null when the guest just goes on.
+     */
+    Outcome afterStep() {
+        codePages.afterStep(steppedPage);
+        return steppedWithTf ? resumeAt(singleStep(machine.regs().rip())) : null;
+    }
+
+    /** The guest resumes at rip after outcome: code uhv sends it to (a handler, a far target) gets scanned. */
+    private Outcome resumeAt(Outcome outcome) {
+        if (codePages != null && (outcome == Outcome.JUMP || outcome == Outcome.ADVANCE)) {
+            codePages.noteEntry(machine.regs().rip(), codeBits());
+        }
+        return outcome;
+    }
+
+    private int codeBits() {
+        return machine.regs().cs() == VirtualCpu.HOST_CODE32 ? 32 : 64;
     }
 
     /**
@@ -90,7 +177,7 @@ final class TrapHandler {
                     + "instruction uhv could not locate (rip 0x%x): it did not run", r.origRax(), r.rip()));
         }
         r.setRip(at);
-        return decodeAndEmulate(Signals.SIGTRAP, at, SignalInfo.NONE);
+        return resumeAt(decodeAndEmulate(Signals.SIGTRAP, at, SignalInfo.NONE));
     }
 
     private void noticeNativeRingChange() {
@@ -142,16 +229,23 @@ final class TrapHandler {
     }
 
     private DecodeCache cache() {
-        return machine.regs().cs() == VirtualCpu.HOST_CODE32 ? cache32 : cache64;
+        return codeBits() == 32 ? cache32 : cache64;
     }
 
     private Decoder decoder() {
-        return machine.regs().cs() == VirtualCpu.HOST_CODE32 ? decoder32 : decoder64;
+        return codeBits() == 32 ? decoder32 : decoder64;
     }
 
-    /** Reads the bytes at address into window, as many as guest RAM holds (0 outside it). */
+    /** Reads the bytes at address into window, as many as guest RAM holds (0 outside it), patches undone. */
     private int fetch(long address) {
-        return machine.isMapped(address, 1) ? machine.memory().readAvailable(address, window) : 0;
+        if (!machine.isMapped(address, 1)) {
+            return 0;
+        }
+        int n = machine.memory().readAvailable(address, window);
+        if (codePages != null) {
+            codePages.hidePatches(address, window, n);
+        }
+        return n;
     }
 
     private DecodedInstruction decodeAt(long address) {

@@ -36,6 +36,9 @@ import dev.uhv.loader.ImageLoader;
 import dev.uhv.loader.LoadResult;
 import dev.uhv.memory.GuestMemory;
 import dev.uhv.memory.SharedRam;
+import dev.uhv.scan.CodePages;
+import dev.uhv.scan.SensitiveInstructions;
+import dev.uhv.scan.SensitiveMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +85,11 @@ public final class Vm implements AutoCloseable {
     private Outcome.Stop deviceStop;
     private int deviceStopStatus;
     private RunResult result;
+    /** The code scanner's page table while --sensitive scans (set on the vCPU thread once the child is up). */
+    private CodePages codePages;
+    /** Whether the child got CPUID faulting (known once it is up). */
+    private boolean cpuidFaulting;
+    private boolean started;
 
     private Vm(VmConfig config, HostFacts host, SharedRam ram, LoadResult loaded, long mapStart) {
         this.config = config;
@@ -201,7 +209,8 @@ public final class Vm implements AutoCloseable {
 
     /** The machine state now, for --dump-state after a run that ended with result. */
     public StateDump dump(RunResult result) {
-        return StateDump.of(cpu, ram.memory(), result, platform.postCode());
+        return StateDump.of(cpu, ram.memory(), result, platform.postCode(),
+                started ? StateDump.Sensitive.of(config.sensitive(), cpuidFaulting, codePages) : null);
     }
 
     /** Runs the guest to its end on a new vCPU thread and returns how it ended. */
@@ -250,7 +259,7 @@ public final class Vm implements AutoCloseable {
         long start = 0;
         SystemCallPersonality personality = vkern == null ? null
                 : (insn, m) -> vkern.serve(m, m.regs().rip(), m.cpu().codeBits() != 64);
-        TrapHandler handler = new TrapHandler(machine, EmulatorTable.standard(personality));
+        TrapHandler handler = null;
         Outcome.Stop end;
         long traps = 0;
         try {
@@ -258,10 +267,21 @@ public final class Vm implements AutoCloseable {
                 Sched.pinCurrentThread(config.cpu());
                 Sched.reserveCpuForCurrentThread(config.cpu());
             }
-            int flags = PtraceTransport.FLAG_CPUID_FAULT | (config.trapRdtsc() ? PtraceTransport.FLAG_TSC_FAULT : 0);
+            SensitiveMode sensitive = config.sensitive();
+            int flags = (sensitive.requestsCpuidFaulting() ? PtraceTransport.FLAG_CPUID_FAULT : 0)
+                    | (sensitive.scans() ? PtraceTransport.FLAG_NX_RAM : 0)
+                    | (config.trapRdtsc() ? PtraceTransport.FLAG_TSC_FAULT : 0);
             transport.start(NativeExecutables.childLauncher(), ram.fd(), mapStart, ram.size() - mapStart, mapStart,
                     config.cpu(), flags);
+            cpuidFaulting = (transport.activeFeatures() & PtraceTransport.FLAG_CPUID_FAULT) != 0;
+            started = true;
             reportFaultingFeatures(transport.activeFeatures());
+            if (sensitive.scans()) {
+                codePages = new CodePages(ram.memory(), mapStart, ram.size(), transport::protect,
+                        new SensitiveInstructions(sensitive.patchesCpuid(cpuidFaulting)));
+                machine.setCodePages(codePages);
+            }
+            handler = new TrapHandler(machine, EmulatorTable.standard(personality), codePages);
             machine.setRdtscTrapped((transport.activeFeatures() & PtraceTransport.FLAG_TSC_FAULT) != 0);
             cpu.useKernelStackSelector(transport.kernelStackSelector());
             setInitialState(transport.registers());
@@ -275,25 +295,22 @@ public final class Vm implements AutoCloseable {
                     break;
                 }
                 StopKind stop = transport.resume();
-                Outcome outcome;
-                switch (stop) {
-                    case SIGNAL -> {
-                        int signal = transport.lastSignal();
-                        if (!isTrap(signal)) {
-                            continue; // uhv's own poke, or a stray signal: never delivered to the guest
-                        }
+                if (isTrapStop(stop)) {
+                    traps++;
+                }
+                Outcome outcome = handle(stop, handler);
+                while (outcome == Outcome.STEP) {
+                    transport.storeRegisters();
+                    StopKind stepped = transport.singleStep();
+                    if (stepped == StopKind.SIGNAL && transport.lastSignal() == Signals.SIGTRAP) {
                         transport.loadRegisters();
-                        traps++;
-                        outcome = handler.onFault(signal, transport);
+                        outcome = handler.afterStep();
+                    } else {
+                        outcome = handle(stepped, handler); // the lone instruction faulted: a trap of its own
                     }
-                    case SYSCALL -> {
-                        transport.loadRegisters();
-                        traps++;
-                        outcome = handler.onSystemCall();
-                    }
-                    case EXITED -> outcome = Outcome.stop(ExitReason.GUEST_CRASH, "the guest process exited with "
-                            + "status " + transport.lastExitCode());
-                    default -> outcome = killed(transport.lastSignal());
+                }
+                if (outcome == null) {
+                    continue; // nothing changed the guest's registers
                 }
                 if (outcome == Outcome.RETRY) {
                     transport.storeRegisters(); // progress made, the same instruction runs again
@@ -324,8 +341,39 @@ public final class Vm implements AutoCloseable {
         }
         double seconds = start == 0 ? 0 : (System.nanoTime() - start) / 1e9;
         int status = end == deviceStop ? deviceStopStatus : end.reason().status();
-        result = new RunResult(end.reason(), end.label(), end.detail(), status, traps, familyCounts(handler), seconds);
-        log.debug("decode cache: {} hits, {} misses", handler.cache64().hits(), handler.cache64().misses());
+        result = new RunResult(end.reason(), end.label(), end.detail(), status, traps,
+                handler == null ? Map.of() : familyCounts(handler), seconds);
+        if (handler != null) {
+            log.debug("decode cache: {} hits, {} misses", handler.cache64().hits(), handler.cache64().misses());
+        }
+    }
+
+    private boolean isTrapStop(StopKind stop) {
+        return stop == StopKind.SYSCALL || (stop == StopKind.SIGNAL && isTrap(transport.lastSignal()));
+    }
+
+    /**
+     * What one stop of the child comes to: null for a signal that is not the guest's (uhv's own poke,
+     * a stray one: never delivered), else the handler's outcome, with registers loaded.
+     */
+    private Outcome handle(StopKind stop, TrapHandler handler) {
+        return switch (stop) {
+            case SIGNAL -> {
+                int signal = transport.lastSignal();
+                if (!isTrap(signal)) {
+                    yield null;
+                }
+                transport.loadRegisters();
+                yield handler.onFault(signal, transport);
+            }
+            case SYSCALL -> {
+                transport.loadRegisters();
+                yield handler.onSystemCall();
+            }
+            case EXITED -> Outcome.stop(ExitReason.GUEST_CRASH, "the guest process exited with status "
+                    + transport.lastExitCode());
+            default -> killed(transport.lastSignal());
+        };
     }
 
     private void setInitialState(RegisterFile r) {
@@ -349,8 +397,9 @@ public final class Vm implements AutoCloseable {
     }
 
     private void reportFaultingFeatures(int active) {
-        if ((active & PtraceTransport.FLAG_CPUID_FAULT) == 0) {
-            log.warn("cpuid is not intercepted on this host (no CPUID faulting): the guest sees the host's CPUID");
+        if (config.sensitive() == SensitiveMode.FAULT && (active & PtraceTransport.FLAG_CPUID_FAULT) == 0) {
+            log.warn("cpuid is not intercepted on this host (no CPUID faulting; --sensitive patch or auto would scan "
+                    + "for it): the guest sees the host's CPUID");
         }
         if (config.trapRdtsc() && (active & PtraceTransport.FLAG_TSC_FAULT) == 0) {
             log.warn("rdtsc cannot be intercepted on this host (PR_SET_TSC refused): --rdtsc trap has no effect");

@@ -3,6 +3,7 @@ package dev.uhv.exec;
 import dev.uhv.emulate.Personality;
 import dev.uhv.loader.BootModule;
 import dev.uhv.loader.ImageFormat;
+import dev.uhv.scan.SensitiveMode;
 
 import java.io.OutputStream;
 import java.time.Duration;
@@ -29,11 +30,13 @@ import java.util.List;
  * @param personality  which system call ABI the guest's syscall / int 0x80 reaches
  * @param commandLine  a multiboot kernel's command line (--append), "" without one
  * @param modules      a multiboot kernel's modules (--module), in order
+ * @param sensitive    how the sensitive instructions that do not fault are intercepted (--sensitive)
  */
 public record VmConfig(byte[] image, String imageName, ImageFormat format, long loadAddress, Long entry,
                        long memSize, Long stackPointer, int cpu, OutputStream serial, OutputStream debugcon,
                        boolean ignoreMsrs, Duration timeout, long maxTraps, boolean trapRdtsc,
-                       Personality personality, String commandLine, List<BootModule> modules) {
+                       Personality personality, String commandLine, List<BootModule> modules,
+                       SensitiveMode sensitive) {
     /** memSize for "{@link #DEFAULT_MEM_SIZE}, or as much as the image and the stack need" (no --mem). */
     public static final long AUTOMATIC_MEM_SIZE = 0;
 

@@ -9,6 +9,9 @@ import java.nio.ByteBuffer;
 public final class Mman {
     public static final int PROT_READ = 1;
     public static final int PROT_WRITE = 2;
+    public static final int PROT_EXEC = 4;
+    /** The x86-64 system call number of mprotect, for the child's stub (uhv never calls it itself). */
+    public static final long SYS_MPROTECT = 10;
     public static final int MAP_SHARED = 1;
     public static final int MFD_CLOEXEC = 1;
 

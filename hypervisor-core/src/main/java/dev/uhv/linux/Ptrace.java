@@ -13,6 +13,7 @@ public final class Ptrace {
     public static final int PTRACE_SETOPTIONS = 0x4200;
     public static final int PTRACE_GETSIGINFO = 0x4202;
     public static final int PTRACE_SYSEMU = 31;
+    public static final int PTRACE_SYSEMU_SINGLESTEP = 32;
 
     public static final int PTRACE_O_TRACESYSGOOD = 1;
     public static final int PTRACE_O_EXITKILL = 1 << 20;
@@ -46,6 +47,16 @@ public final class Ptrace {
     /** Resumes the tracee so that its system calls stop at entry and are never executed. */
     public static void sysemu(int pid, int signal) {
         call("PTRACE_SYSEMU", PTRACE_SYSEMU, pid, 0, signal);
+    }
+
+    /** Resumes the tracee for one instruction, its system calls still stopped at entry and never executed. */
+    public static void sysemuSingleStep(int pid, int signal) {
+        call("PTRACE_SYSEMU_SINGLESTEP", PTRACE_SYSEMU_SINGLESTEP, pid, 0, signal);
+    }
+
+    /** Resumes the tracee so that its system calls really run (only for uhv's own code in the child). */
+    public static void cont(int pid, int signal) {
+        call("PTRACE_CONT", PTRACE_CONT, pid, 0, signal);
     }
 
     private static void call(String name, int request, int pid, long addr, long data) {

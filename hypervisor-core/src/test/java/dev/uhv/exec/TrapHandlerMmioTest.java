@@ -40,7 +40,7 @@ class TrapHandlerMmioTest {
     private final VirtualCpu cpu = new VirtualCpu(regs, new ControlRegisters(Vm.INITIAL_CR0, 0, 48),
             new MsrFile(regs, () -> 0, EFER, 48), new CpuidModel((leaf, subleaf) -> CpuidResult.ZERO), 7);
     private final Machine machine = new Machine(cpu, memory, new PortBus(), false, 7);
-    private final TrapHandler handler = new TrapHandler(machine, EmulatorTable.standard());
+    private final TrapHandler handler = new TrapHandler(machine, EmulatorTable.standard(), null);
     private final RecordingMmioDevice device = new RecordingMmioDevice("testdev", 0x1000);
 
     TrapHandlerMmioTest() {

@@ -3,6 +3,8 @@ package dev.uhv.it;
 import dev.uhv.emulate.Personality;
 import dev.uhv.exec.VmConfig;
 
+import dev.uhv.scan.SensitiveMode;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,7 +29,7 @@ public final class Guests {
     public static VmConfig config(String file, OutputStream serial, Duration timeout) {
         return new VmConfig(bytes(file), file, null, VmConfig.DEFAULT_LOAD_ADDRESS, null, VmConfig.AUTOMATIC_MEM_SIZE,
                 null, -1, serial, OutputStream.nullOutputStream(), false, timeout, 0, false, Personality.DEFAULT, "",
-                List.of());
+                List.of(), SensitiveMode.AUTO);
     }
 
     public static byte[] bytes(String file) {

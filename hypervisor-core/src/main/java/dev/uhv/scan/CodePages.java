@@ -1,0 +1,275 @@
+package dev.uhv.scan;
+
+import dev.uhv.memory.GuestMemory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one table of what each guest page is to the child and why (DESIGN.md): every RAM page starts
+ * read-write and not executable; its first instruction fetch faults, uhv scans it from there
+ * ({@link CodeScanner}), patches its sensitive instructions ({@link PatchSite}) and makes it
+ * read-execute. A write to a scanned page then faults: uhv puts the original bytes back and makes it
+ * read-write and not executable again, so code a kernel loads or rewrites is scanned again when it
+ * next runs. uhv's own emulated writes (through {@link #onEmulatedWrite}) need no fault: they drop
+ * the scan only when they touch decoded instruction bytes.
+ * <p>
+ * What a guest can still observe: its native reads of a patched instruction's first byte give F4
+ * (uhv's emulated reads and decoder see the original); the first run of each page and each rescan
+ * costs a trap; and code that is only ever reached through an indirect jump into the middle of a
+ * page already scanned from elsewhere is scanned when uhv sees it run (a trap there, an interrupt or
+ * system-call entry, a far transfer), not before.
+ */
+public final class CodePages {
+    static final int PAGE_SHIFT = 12;
+    private static final int READ_WRITE = PageProtector.READ | PageProtector.WRITE;
+    private static final int READ_EXECUTE = PageProtector.READ | PageProtector.EXECUTE;
+    private static final int READ_WRITE_EXECUTE = READ_WRITE | PageProtector.EXECUTE;
+
+    private final GuestMemory memory;
+    private final long ramStart;
+    private final long ramEnd;
+    private final PageProtector protector;
+    private final CodeScanner scanner;
+    /** Scanned pages by base address: read-execute in the child. Every other RAM page is read-write. */
+    private final Map<Long, ScannedPage> scanned = new HashMap<>();
+    /** Entry points that direct branches of scanned code give each page: roots of its (re)scans. */
+    private final Map<Long, Set<Long>> entries = new HashMap<>();
+    private final Map<Long, PatchSite> sites = new HashMap<>();
+    /** Patches a write took out, kept for the report; a rescan that finds the same one again resumes its count. */
+    private final Map<Long, PatchSite> retired = new HashMap<>();
+    /** Every page ever scanned, to tell a rescan from a first scan. */
+    private final Set<Long> everScanned = new HashSet<>();
+    private final List<Long> newEntries = new ArrayList<>();
+    private long pagesScanned;
+    private long rescans;
+    private long invalidations;
+    private long scanNanos;
+
+    private static final class ScannedPage {
+        final PageCode code;
+        final List<PatchSite> patches = new ArrayList<>();
+
+        ScannedPage(long base) {
+            code = new PageCode(base);
+        }
+    }
+
+    /** RAM is [ramStart, ramEnd) in both memory and the child. */
+    public CodePages(GuestMemory memory, long ramStart, long ramEnd, PageProtector protector,
+                     SensitiveInstructions sensitive) {
+        this.memory = memory;
+        this.ramStart = ramStart;
+        this.ramEnd = ramEnd;
+        this.protector = protector;
+        this.scanner = new CodeScanner(sensitive, this::originalBytes);
+    }
+
+    public SensitiveInstructions sensitive() {
+        return scanner.sensitive();
+    }
+
+    /** Whether address is guest RAM, whose pages this table manages. */
+    public boolean covers(long address) {
+        return address >= ramStart && address < ramEnd;
+    }
+
+    public static long pageOf(long address) {
+        return address & -(1L << PAGE_SHIFT);
+    }
+
+    public boolean isScanned(long address) {
+        return scanned.containsKey(pageOf(address));
+    }
+
+    /**
+     * An instruction fetch faulted on the (not yet scanned) page of faultAddress: scans it from entry
+     * (where the guest executes; -1 when unknown) and the entries other code gives it, patches it, and
+     * makes it executable.
+     */
+    public void scanForExecution(long faultAddress, long entry, int bits) {
+        long base = pageOf(faultAddress);
+        ScannedPage page = new ScannedPage(base);
+        List<Long> roots = new ArrayList<>();
+        if (entry >= 0 && page.code.contains(entry)) {
+            roots.add(entry);
+        }
+        roots.addAll(entries.getOrDefault(base, Set.of()));
+        scanned.put(base, page);
+        scan(page, roots, bits);
+        pagesScanned++;
+        if (!everScanned.add(base)) {
+            rescans++;
+        }
+        protector.protect(base, CodeScanner.PAGE_SIZE, READ_EXECUTE);
+        scanNewEntries(bits);
+    }
+
+    /**
+     * The guest is about to run at rip (uhv delivered an interrupt there, emulated a far transfer, or
+     * it trapped there): in a scanned page where no instruction was found to start at rip, scans on
+     * from it. A rip inside an instruction found before is left alone (overlapping code).
+     */
+    public void noteEntry(long rip, int bits) {
+        ScannedPage page = scanned.get(pageOf(rip));
+        if (page != null && !page.code.isDecoded(rip)) {
+            scan(page, List.of(rip), bits);
+            scanNewEntries(bits);
+        }
+    }
+
+    private void scan(ScannedPage page, List<Long> roots, int bits) {
+        long start = System.nanoTime();
+        List<CodeScanner.Site> found = new ArrayList<>();
+        long[] rootArray = roots.stream().mapToLong(Long::longValue).toArray();
+        scanner.scan(page.code, rootArray, bits, found, this::branchLeavesPage);
+        for (CodeScanner.Site site : found) {
+            PatchSite patch = PatchSite.apply(memory, site, retired.remove(site.address()));
+            page.patches.add(patch);
+            sites.put(patch.address(), patch);
+        }
+        scanNanos += System.nanoTime() - start;
+    }
+
+    /** A direct branch or fall-through into another page: an entry point of that page. */
+    private void branchLeavesPage(long target) {
+        if (!covers(target)) {
+            return;
+        }
+        if (entries.computeIfAbsent(pageOf(target), p -> new LinkedHashSet<>()).add(target)) {
+            newEntries.add(target);
+        }
+    }
+
+    /** New entry points into pages already scanned (a later page calls into an earlier one): scan them. */
+    private void scanNewEntries(int bits) {
+        while (!newEntries.isEmpty()) {
+            noteEntry(newEntries.remove(newEntries.size() - 1), bits);
+        }
+    }
+
+    /**
+     * The guest's native write faulted on the scanned page of address: puts its original bytes back
+     * and makes it read-write and not executable (executable too when writerRunsThere: the writing
+     * instruction lies in that page and must run once, alone; {@link #afterStep} then takes execute
+     * away).
+     */
+    public void invalidate(long address, boolean writerRunsThere) {
+        long base = pageOf(address);
+        drop(base);
+        protector.protect(base, CodeScanner.PAGE_SIZE, writerRunsThere ? READ_WRITE_EXECUTE : READ_WRITE);
+    }
+
+    /** After the single step of a writer that runs in the page it wrote: no more execution there unscanned. */
+    public void afterStep(long address) {
+        protector.protect(pageOf(address), CodeScanner.PAGE_SIZE, READ_WRITE);
+    }
+
+    private void drop(long base) {
+        ScannedPage page = scanned.remove(base);
+        if (page == null) {
+            return;
+        }
+        for (PatchSite patch : page.patches) {
+            patch.restore(memory);
+            sites.remove(patch.address());
+            retired.put(patch.address(), patch);
+        }
+        invalidations++;
+    }
+
+    /**
+     * uhv wrote [address, address + length) for the guest (an emulated store, an exception frame):
+     * a scanned page whose decoded instructions it touched is dropped and made writable and not
+     * executable, as after a native write; data bytes beside code keep the scan.
+     */
+    public void onEmulatedWrite(long address, int length) {
+        for (long base = pageOf(address); base < address + length; base += CodeScanner.PAGE_SIZE) {
+            ScannedPage page = scanned.get(base);
+            if (page != null && touchesCode(page.code, Math.max(address, base),
+                    Math.min(address + length, base + CodeScanner.PAGE_SIZE))) {
+                drop(base);
+                protector.protect(base, CodeScanner.PAGE_SIZE, READ_WRITE);
+            }
+        }
+    }
+
+    private static boolean touchesCode(PageCode code, long from, long to) {
+        for (long a = from; a < to; a++) {
+            if (code.isDecoded(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The patch at rip, or null. */
+    public PatchSite siteAt(long rip) {
+        return sites.isEmpty() ? null : sites.get(rip);
+    }
+
+    /** Copies the guest's bytes at address into window with every patch undone; returns how many. */
+    public int originalBytes(long address, byte[] window) {
+        int n = address >= ramStart && address < ramEnd ? memory.readAvailable(address, window) : 0;
+        hidePatches(address, window, n);
+        return n;
+    }
+
+    /** Replaces patch bytes in buf, which holds n guest bytes from address, with the original ones. */
+    public void hidePatches(long address, byte[] buf, int n) {
+        if (sites.isEmpty() || n == 0) {
+            return;
+        }
+        for (long base = pageOf(address); base < address + n; base += CodeScanner.PAGE_SIZE) {
+            ScannedPage page = scanned.get(base);
+            if (page == null) {
+                continue;
+            }
+            for (PatchSite patch : page.patches) {
+                long offset = patch.address() - address;
+                if (offset >= 0 && offset < n) {
+                    buf[(int) offset] = (byte) patch.originalByte();
+                }
+            }
+        }
+    }
+
+    /** value as read from size bytes at address, with any patch byte in it replaced by the original. */
+    public long hidePatches(long address, int size, long value) {
+        if (sites.isEmpty()) {
+            return value;
+        }
+        long result = value;
+        for (int i = 0; i < size; i++) {
+            PatchSite patch = sites.get(address + i);
+            if (patch != null) {
+                result = (result & ~(0xffL << (8 * i))) | ((long) patch.originalByte() << (8 * i));
+            }
+        }
+        return result;
+    }
+
+    /** Every patch of the run by address: those in place now, and those a write took out. */
+    public List<PatchReport> patches() {
+        List<PatchReport> out = new ArrayList<>();
+        for (PatchSite p : sites.values()) {
+            out.add(new PatchReport(p.address(), p.length(), p.text(), p.traps(), true));
+        }
+        for (PatchSite p : retired.values()) {
+            out.add(new PatchReport(p.address(), p.length(), p.text(), p.traps(), false));
+        }
+        out.sort(Comparator.comparingLong(PatchReport::address));
+        return out;
+    }
+
+    public ScanStatistics statistics() {
+        return new ScanStatistics(pagesScanned, rescans, invalidations, scanner.instructionsDecoded(),
+                scanNanos / 1e9);
+    }
+}
