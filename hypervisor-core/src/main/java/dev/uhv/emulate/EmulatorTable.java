@@ -35,7 +35,8 @@ public final class EmulatorTable {
         return new EmulatorTable(List.of(new ControlRegisterEmulator(), new DebugRegisterEmulator(),
                 new MsrEmulator(), new CpuidEmulator(), new PortIoEmulator(), new DescriptorTableEmulator(),
                 new SystemEmulator(), new TimeStampEmulator(), new SystemCallEmulator(personality),
-                new InterruptEmulator(personality), new SegmentLoadEmulator(), new FarTransferEmulator()));
+                new InterruptEmulator(personality), new SegmentLoadEmulator(), new SegmentReadEmulator(),
+                new FarTransferEmulator(), new FlagsEmulator()));
     }
 
     /** The emulator for insn, or null when uhv does not emulate it. */

@@ -77,6 +77,16 @@ class EmulatorTableTest {
         "0f b2 00, SegmentLoadEmulator, lss",
         "0f b4 00, SegmentLoadEmulator, lfs",
         "0f b5 00, SegmentLoadEmulator, lgs",
+        "8c c8, SegmentReadEmulator, mov ax cs",
+        "66 8c c8, SegmentReadEmulator, mov ax cs (66h)",
+        "48 8c d8, SegmentReadEmulator, mov rax ds",
+        "8c 23, SegmentReadEmulator, mov [rbx] fs",
+        "0f a0, SegmentReadEmulator, push fs",
+        "0f a8, SegmentReadEmulator, push gs",
+        "9c, FlagsEmulator, pushfq",
+        "66 9c, FlagsEmulator, pushf",
+        "9d, FlagsEmulator, popfq",
+        "66 9d, FlagsEmulator, popf",
         "48 ff 2c 24, FarTransferEmulator, ljmp m16:64",
         "ff 18, FarTransferEmulator, lcall m16:32",
         "cb, FarTransferEmulator, lret",
@@ -95,9 +105,12 @@ class EmulatorTableTest {
     @ValueSource(strings = {
         "48 8b 03", // mov rax, [rbx]
         "48 89 d8", // mov rax, rbx
-        "8c d8", // mov eax, ds: reads run natively
-        "0f a0", // push fs
+        "48 89 03", // mov [rbx], rax
+        "c7 00 01 00 00 00", // mov dword [rax], 1
         "58", // pop rax
+        "50", // push rax
+        "ff 30", // push qword [rax]
+        "6a 01", // push 1
         "c3", // near ret
         "ff e0", // near jmp rax
         "e8 00 00 00 00", // near call
@@ -124,6 +137,10 @@ class EmulatorTableTest {
         "0f 01 00, false", // sgdt: CR4.UMIP decides
         "48 0f 07, false", // sysret: #UD first
         "cd 21, false", // int n: the gate's DPL decides
+        "9d, false", // popfq: CPL and IOPL decide which flags change, never a fault
+        "9c, false", // pushfq
+        "8c c8, false", // mov eax, cs
+        "0f a8, false", // push gs
         "48 cf, false"}) // iretq
     void privilegedInstructionsAreThoseThatNeedCpl0(String hex, boolean privileged) {
         TestMachine t = new TestMachine();
@@ -143,6 +160,41 @@ class EmulatorTableTest {
         assertEquals(InstructionFamily.SYSTEM_CALL, find("0f 05").family());
         assertEquals(InstructionFamily.SEGMENT, find("8e d8").family());
         assertEquals(InstructionFamily.FAR_TRANSFER, find("48 cf").family());
+        assertEquals(InstructionFamily.SEGMENT, find("8c c8").family());
+        assertEquals(InstructionFamily.FLAGS, find("9c").family());
+    }
+
+    /**
+     * The segment-register reads join MOV's owners: moves with control, debug and segment registers
+     * as the destination, and plain moves, still go where they went.
+     */
+    @ParameterizedTest(name = "{2}: {0}")
+    @CsvSource({
+        "8c c8, SegmentReadEmulator, mov ax cs",
+        "0f 22 c0, ControlRegisterEmulator, mov cr0 rax",
+        "0f 20 c0, ControlRegisterEmulator, mov rax cr0",
+        "0f 21 f8, DebugRegisterEmulator, mov rax dr7",
+        "66 8e d8, SegmentLoadEmulator, mov ds ax",
+        "8e 18, SegmentLoadEmulator, mov ds [rax]"})
+    void movGoesToTheFamilyOfItsSpecialRegister(String hex, String emulatorClass, String what) {
+        assertEquals(emulatorClass, find(hex).getClass().getSimpleName(), what);
+    }
+
+    @Test
+    void aPlainMovIsNoFamilysEvenWithTheSegmentReadsInTheTable() {
+        assertNull(find("8b 00"), "mov eax, [rax]");
+        assertNull(find("89 00"), "mov [rax], eax");
+        assertNull(find("66 8b c3"), "mov ax, bx");
+    }
+
+    @Test
+    void pushfqAndMovFromCsGoToTheirOwnFamilies() {
+        assertEquals(FlagsEmulator.class, find("9c").getClass());
+        assertEquals(FlagsEmulator.class, find("48 9d").getClass());
+        assertEquals(SegmentReadEmulator.class, find("8c c8").getClass());
+        assertEquals(SegmentReadEmulator.class, table.find(t.decode32("0e")).getClass(), "push cs in 32-bit code");
+        assertEquals(SegmentReadEmulator.class, table.find(t.decode32("66 1e")).getClass(), "push ds, 16 bits");
+        assertEquals(FlagsEmulator.class, table.find(t.decode32("9c")).getClass(), "pushfd");
     }
 
     @Test
@@ -150,7 +202,8 @@ class EmulatorTableTest {
         List<Emulator> all = List.of(new ControlRegisterEmulator(), new DebugRegisterEmulator(), new MsrEmulator(),
                 new CpuidEmulator(), new PortIoEmulator(), new DescriptorTableEmulator(), new SystemEmulator(),
                 new TimeStampEmulator(), new SystemCallEmulator(null), new InterruptEmulator(null),
-                new SegmentLoadEmulator(), new FarTransferEmulator());
+                new SegmentLoadEmulator(), new SegmentReadEmulator(), new FarTransferEmulator(),
+                new FlagsEmulator());
         Map<Mnemonic, Integer> owners = new EnumMap<>(Mnemonic.class);
         for (Emulator e : all) {
             for (Mnemonic m : e.mnemonics()) {
@@ -159,7 +212,7 @@ class EmulatorTableTest {
         }
 
         owners.values().removeIf(n -> n == 1);
-        assertEquals(Map.of(Mnemonic.MOV, 3), owners);
+        assertEquals(Map.of(Mnemonic.MOV, 4), owners);
     }
 
     @Test
