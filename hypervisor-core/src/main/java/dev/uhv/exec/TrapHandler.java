@@ -59,6 +59,8 @@ final class TrapHandler {
     /** The page a writer is single-stepped in (Outcome.STEP), and whether the guest's TF was set then. */
     private long steppedPage;
     private boolean steppedWithTf;
+    /** Whether the last fault was the scanner's own (a first run, a write to scanned code): not a guest trap. */
+    private boolean scannerFault;
 
     TrapHandler(Machine machine, EmulatorTable emulators, CodePages codePages) {
         this.machine = machine;
@@ -70,9 +72,11 @@ final class TrapHandler {
     Outcome onFault(int signal, SignalInfo info) {
         noticeNativeRingChange();
         long rip = machine.regs().rip();
+        scannerFault = false;
         if (codePages != null && signal == Signals.SIGSEGV) {
             Outcome scanned = codeAccess(rip, info);
             if (scanned != null) {
+                scannerFault = true;
                 return scanned;
             }
         }
@@ -102,6 +106,11 @@ final class TrapHandler {
         }
         codePages.noteEntry(rip, codeBits());
         return null;
+    }
+
+    /** Whether the last {@link #onFault} was the code scanner's business rather than the guest's trap. */
+    boolean lastWasScannerFault() {
+        return scannerFault;
     }
 
     /** The first fetch from a page: scan it from rip, or past an instruction at rip that runs into it. */

@@ -295,10 +295,10 @@ public final class Vm implements AutoCloseable {
                     break;
                 }
                 StopKind stop = transport.resume();
-                if (isTrapStop(stop)) {
+                Outcome outcome = handle(stop, handler);
+                if (isTrapStop(stop) && !handler.lastWasScannerFault()) {
                     traps++;
                 }
-                Outcome outcome = handle(stop, handler);
                 while (outcome == Outcome.STEP) {
                     transport.storeRegisters();
                     StopKind stepped = transport.singleStep();
