@@ -57,12 +57,7 @@ final class DoctorCommand implements Callable<Integer> {
             fail("guest process", probe.error());
         } else {
             ok("guest process", "traced child starts, maps guest RAM, stops under ptrace with seccomp on");
-            if (probe.cpuidFaulting()) {
-                ok("cpuid faulting", "arch_prctl(ARCH_SET_CPUID) works: the guest's cpuid is emulated");
-            } else {
-                warn("cpuid faulting", "not available (arch_prctl(ARCH_SET_CPUID, 0) fails on this CPU): guests "
-                        + "see the host's CPUID; nothing to do here, uhv says so when it runs");
-            }
+            checkSensitive(probe);
             if (probe.tscFaulting()) {
                 ok("rdtsc faulting", "PR_SET_TSC works: with --rdtsc trap, rdtsc/rdtscp see the guest's "
                         + "IA32_TSC writes (each trap then costs more where CR4 writes are slow, as under nested "
@@ -83,6 +78,26 @@ final class DoctorCommand implements Callable<Integer> {
         out.println(failures == 0 ? "uhv doctor: this host can run uhv guests"
                 : "uhv doctor: " + failures + " problem(s) above stop uhv from running guests");
         return failures == 0 ? 0 : 1;
+    }
+
+    /** What --sensitive auto (the default) uses on this host, and whether the scanner can run. */
+    private void checkSensitive(ChildProbe probe) {
+        if (probe.cpuidFaulting()) {
+            ok("cpuid faulting", "arch_prctl(ARCH_SET_CPUID) works: the guest's cpuid faults and is emulated");
+        } else {
+            ok("cpuid faulting", "not available (arch_prctl(ARCH_SET_CPUID, 0) fails on this CPU): the code scanner "
+                    + "patches cpuid instead (--sensitive auto or patch)");
+        }
+        if (probe.scannerError() != null) {
+            fail("code scanner", "the guest process cannot change its page protections: " + probe.scannerError()
+                    + "; run with --sensitive fault or off");
+            return;
+        }
+        ok("code scanner", "guest pages run only once scanned; " + (probe.cpuidFaulting() ? "" : "cpuid, ")
+                + "pushf/popf, sgdt/sidt/sldt/str/smsw and segment-register reads are patched to trap (no CPU "
+                + "makes them fault in user mode)");
+        out.println("[info] --sensitive auto (the default) here: cpuid by " + (probe.cpuidFaulting()
+                ? "CPUID faulting" : "the code scanner") + ", the others by the code scanner");
     }
 
     private void checkDecoder() {
@@ -152,10 +167,12 @@ final class DoctorCommand implements Callable<Integer> {
     private void checkCpuFeatures() {
         int[] leaf7 = HostCpu.cpuid(7, 0);
         if ((leaf7[2] & (1 << 2)) != 0) {
-            warn("umip", "sgdt/sidt/smsw/str/sldt do not fault here: the host kernel answers them with dummy "
-                    + "values, so a guest reading its own GDTR/IDTR through them sees the host's dummies");
+            ok("umip", "sgdt/sidt/smsw/str/sldt do not reach uhv unpatched here (the host kernel answers them "
+                    + "with dummy values): the code scanner patches them; with --sensitive fault or off the guest "
+                    + "sees the dummies");
         } else {
-            warn("umip", "no UMIP: sgdt/sidt/smsw/str/sldt run natively and show the host's values");
+            ok("umip", "no UMIP: sgdt/sidt/smsw/str/sldt would run natively: the code scanner patches them; with "
+                    + "--sensitive fault or off the guest sees the host's values");
         }
         if ((leaf7[1] & 1) != 0) {
             ok("fsgsbase", "rdfsbase/wrfsbase run natively; FS/GS base writes through wrmsr take real effect");

@@ -9,6 +9,8 @@ import dev.uhv.memory.SharedRam;
 import dev.uhv.scan.SensitiveMode;
 import picocli.CommandLine.Option;
 
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +91,12 @@ final class RunOptions {
                     + "sees the host's values). `uhv doctor` says what auto uses here.")
     String sensitive;
 
+    @Option(names = "--trace", paramLabel = "PATH",
+            description = "Write a JSON Lines trace to PATH: each emulated instruction (rip, text, family, whether it "
+                    + "trapped on a patch), each page the code scanner scans or drops, and at the end every patched "
+                    + "site with its trap count.")
+    Path trace;
+
     @Option(names = "--dump-state", paramLabel = "PATH|-",
             description = "Write the machine state at exit as JSON to PATH, or - for stdout.")
     String dumpState;
@@ -155,8 +163,17 @@ final class RunOptions {
         checkDumpWritable();
         OutputStream serialOut = parse("--serial", serial, OutputSpec::parse).open("--serial");
         OutputStream debugconOut = parse("--debugcon", debugcon, OutputSpec::parse).open("--debugcon");
+        OutputStream traceOut = null;
+        if (trace != null) {
+            try {
+                traceOut = new FileOutputStream(trace.toFile());
+            } catch (IOException e) {
+                throw new UserError("--trace " + trace + ": cannot open for writing (" + e.getMessage() + ")");
+            }
+        }
         return new VmConfig(image, imageName, fmt, load, entryAddr, memSize, rsp, pin, serialOut, debugconOut,
-                ignoreMsrs, limit, traps, trapRdtsc, abi, append == null ? "" : append, bootModules, sensitiveMode);
+                ignoreMsrs, limit, traps, trapRdtsc, abi, append == null ? "" : append, bootModules, sensitiveMode,
+                traceOut);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.uhv.exec;
 
 import dev.uhv.linux.HostSystem;
 import dev.uhv.memory.SharedRam;
+import dev.uhv.scan.PageProtector;
 
 /**
  * Starts a guest process with a little RAM and stops it again, to learn whether this host lets uhv
@@ -12,19 +13,35 @@ import dev.uhv.memory.SharedRam;
  * @param tscFaulting    prctl(PR_SET_TSC, PR_TSC_SIGSEGV) worked in the child
  * @param kernelStackSelector the child's stack segment for virtual CPL0 (0x63 in its TLS GDT slot, 0x7
  *                       in an LDT), or 0 when it has none
+ * @param scannerError   why the code scanner cannot change page protections in the child (its
+ *                       mprotect stub behind the seccomp wall), or null when it can
  */
-public record ChildProbe(String error, boolean cpuidFaulting, boolean tscFaulting, int kernelStackSelector) {
+public record ChildProbe(String error, boolean cpuidFaulting, boolean tscFaulting, int kernelStackSelector,
+                         String scannerError) {
+
+    private static final int PAGE_SIZE = 4096;
 
     public static ChildProbe run() {
         long base = HostSystem.lowestMappableAddress();
         try (SharedRam ram = new SharedRam(base + 0x10000); PtraceTransport t = new PtraceTransport()) {
             t.start(NativeExecutables.childLauncher(), ram.fd(), base, ram.size() - base, base, -1,
-                    PtraceTransport.FLAG_CPUID_FAULT | PtraceTransport.FLAG_TSC_FAULT);
+                    PtraceTransport.FLAG_CPUID_FAULT | PtraceTransport.FLAG_TSC_FAULT | PtraceTransport.FLAG_NX_RAM);
             int active = t.activeFeatures();
             return new ChildProbe(null, (active & PtraceTransport.FLAG_CPUID_FAULT) != 0,
-                    (active & PtraceTransport.FLAG_TSC_FAULT) != 0, t.kernelStackSelector());
+                    (active & PtraceTransport.FLAG_TSC_FAULT) != 0, t.kernelStackSelector(), scannerError(t, base));
         } catch (ChildSetupException | RuntimeException e) {
-            return new ChildProbe(e.getMessage(), false, false, 0);
+            return new ChildProbe(e.getMessage(), false, false, 0, null);
+        }
+    }
+
+    /** Makes the first guest page executable and writable again, as the scanner would. */
+    private static String scannerError(PtraceTransport t, long base) {
+        try {
+            t.protect(base, PAGE_SIZE, PageProtector.READ | PageProtector.EXECUTE);
+            t.protect(base, PAGE_SIZE, PageProtector.READ | PageProtector.WRITE);
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage();
         }
     }
 }

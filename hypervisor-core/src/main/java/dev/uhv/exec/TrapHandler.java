@@ -27,6 +27,7 @@ import dev.uhv.io.MmioDevice;
 import dev.uhv.linux.Signals;
 import dev.uhv.scan.CodePages;
 import dev.uhv.scan.PatchSite;
+import dev.uhv.trace.TraceWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,8 @@ final class TrapHandler {
     /** The page a writer is single-stepped in (Outcome.STEP), and whether the guest's TF was set then. */
     private long steppedPage;
     private boolean steppedWithTf;
+    /** Where --trace goes, or null. */
+    private TraceWriter trace;
     /** Whether the last fault was the scanner's own (a first run, a write to scanned code): not a guest trap. */
     private boolean scannerFault;
 
@@ -106,6 +109,11 @@ final class TrapHandler {
         }
         codePages.noteEntry(rip, codeBits());
         return null;
+    }
+
+    /** Logs every emulated instruction to trace (--trace). */
+    void setTrace(TraceWriter trace) {
+        this.trace = trace;
     }
 
     /** Whether the last {@link #onFault} was the code scanner's business rather than the guest's trap. */
@@ -292,6 +300,10 @@ final class TrapHandler {
 
     private Outcome emulate(Emulator emulator, DecodedInstruction insn, long rip) {
         trapsByFamily[emulator.family().ordinal()]++;
+        if (trace != null) {
+            trace.trap(rip, decoder().format(window, insn.length(), rip), emulator.family(),
+                    codePages == null ? null : codePages.siteAt(rip));
+        }
         RegisterFile r = machine.regs();
         boolean stepping = (r.rflags() & Rflags.TF) != 0;
         Outcome outcome;

@@ -39,10 +39,12 @@ import dev.uhv.memory.SharedRam;
 import dev.uhv.scan.CodePages;
 import dev.uhv.scan.SensitiveInstructions;
 import dev.uhv.scan.SensitiveMode;
+import dev.uhv.trace.TraceWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Timer;
 import java.util.TimerTask;
@@ -90,6 +92,8 @@ public final class Vm implements AutoCloseable {
     /** Whether the child got CPUID faulting (known once it is up). */
     private boolean cpuidFaulting;
     private boolean started;
+    /** --trace, or null. */
+    private final TraceWriter trace;
 
     private Vm(VmConfig config, HostFacts host, SharedRam ram, LoadResult loaded, long mapStart) {
         this.config = config;
@@ -120,6 +124,7 @@ public final class Vm implements AutoCloseable {
         machine = new Machine(cpu, ram.memory(), ports, mmio, config.ignoreMsrs(), host.xcr0());
         machine.setLowestMapped(mapStart);
         vkern = config.personality() == Personality.VKERN ? new VkernPersonality(config.serial()) : null;
+        trace = config.trace() == null ? null : new TraceWriter(config.trace());
     }
 
     /**
@@ -280,8 +285,12 @@ public final class Vm implements AutoCloseable {
                 codePages = new CodePages(ram.memory(), mapStart, ram.size(), transport::protect,
                         new SensitiveInstructions(sensitive.patchesCpuid(cpuidFaulting)));
                 machine.setCodePages(codePages);
+                if (trace != null) {
+                    codePages.setListener(trace);
+                }
             }
             handler = new TrapHandler(machine, EmulatorTable.standard(personality), codePages);
+            handler.setTrace(trace);
             machine.setRdtscTrapped((transport.activeFeatures() & PtraceTransport.FLAG_TSC_FAULT) != 0);
             cpu.useKernelStackSelector(transport.kernelStackSelector());
             setInitialState(transport.registers());
@@ -343,6 +352,10 @@ public final class Vm implements AutoCloseable {
         int status = end == deviceStop ? deviceStopStatus : end.reason().status();
         result = new RunResult(end.reason(), end.label(), end.detail(), status, traps,
                 handler == null ? Map.of() : familyCounts(handler), seconds);
+        if (trace != null) {
+            trace.end(result.label(), traps, codePages == null ? List.of() : codePages.patches());
+            trace.close();
+        }
         if (handler != null) {
             log.debug("decode cache: {} hits, {} misses", handler.cache64().hits(), handler.cache64().misses());
         }
@@ -436,6 +449,9 @@ public final class Vm implements AutoCloseable {
     @Override
     public void close() {
         flushOutput();
+        if (trace != null) {
+            trace.close();
+        }
         transport.close();
         ram.close();
     }

@@ -47,6 +47,7 @@ public final class CodePages {
     /** Every page ever scanned, to tell a rescan from a first scan. */
     private final Set<Long> everScanned = new HashSet<>();
     private final List<Long> newEntries = new ArrayList<>();
+    private ScanListener listener = ScanListener.NONE;
     private long pagesScanned;
     private long rescans;
     private long invalidations;
@@ -69,6 +70,11 @@ public final class CodePages {
         this.ramEnd = ramEnd;
         this.protector = protector;
         this.scanner = new CodeScanner(sensitive, this::originalBytes);
+    }
+
+    /** Who hears of each scan and each dropped scan (--trace). */
+    public void setListener(ScanListener listener) {
+        this.listener = listener;
     }
 
     public SensitiveInstructions sensitive() {
@@ -104,9 +110,11 @@ public final class CodePages {
         scanned.put(base, page);
         scan(page, roots, bits);
         pagesScanned++;
-        if (!everScanned.add(base)) {
+        boolean rescan = !everScanned.add(base);
+        if (rescan) {
             rescans++;
         }
+        listener.scanned(base, rescan, page.code.instructions(), page.patches);
         protector.protect(base, CodeScanner.PAGE_SIZE, READ_EXECUTE);
         scanNewEntries(bits);
     }
@@ -162,7 +170,7 @@ public final class CodePages {
      */
     public void invalidate(long address, boolean writerRunsThere) {
         long base = pageOf(address);
-        drop(base);
+        drop(base, false);
         protector.protect(base, CodeScanner.PAGE_SIZE, writerRunsThere ? READ_WRITE_EXECUTE : READ_WRITE);
     }
 
@@ -171,11 +179,12 @@ public final class CodePages {
         protector.protect(pageOf(address), CodeScanner.PAGE_SIZE, READ_WRITE);
     }
 
-    private void drop(long base) {
+    private void drop(long base, boolean emulated) {
         ScannedPage page = scanned.remove(base);
         if (page == null) {
             return;
         }
+        listener.dropped(base, emulated);
         for (PatchSite patch : page.patches) {
             patch.restore(memory);
             sites.remove(patch.address());
@@ -194,7 +203,7 @@ public final class CodePages {
             ScannedPage page = scanned.get(base);
             if (page != null && touchesCode(page.code, Math.max(address, base),
                     Math.min(address + length, base + CodeScanner.PAGE_SIZE))) {
-                drop(base);
+                drop(base, true);
                 protector.protect(base, CodeScanner.PAGE_SIZE, READ_WRITE);
             }
         }

@@ -52,7 +52,7 @@ class CliInfoTest {
     private static void assertListsRunOptions(InProcess.Call c) {
         assertEquals(0, c.status(), c.stderr());
         for (String s : new String[] {"IMAGE", "--mem", "--format", "--load-addr", "--entry", "--stack", "--cpu",
-                "--serial", "--debugcon", "--ignore-msrs", "--rdtsc", "--personality", "--dump-state", "--timeout",
+                "--serial", "--debugcon", "--ignore-msrs", "--rdtsc", "--personality", "--sensitive", "--dump-state", "--timeout",
                 "--max-traps"}) {
             assertTrue(c.stdout().contains(s), "run --help lacks " + s + ":\n" + c.stdout());
         }
@@ -65,6 +65,12 @@ class CliInfoTest {
         assertTrue(c.stdout().lines().anyMatch(l -> l.startsWith("[ok]   zydis")), c.stdout());
         assertTrue(c.stdout().lines().anyMatch(l -> l.startsWith("[ok]   guest process")), c.stdout());
         assertTrue(c.stdout().lines().anyMatch(l -> l.contains("ring tracking")), c.stdout());
+        // The scanner's mprotect stub really ran in the child, behind its seccomp wall.
+        assertTrue(c.stdout().lines().anyMatch(l -> l.startsWith("[ok]   code scanner: guest pages run only once "
+                + "scanned")), c.stdout());
+        String cpuidBy = dev.uhv.exec.ChildProbe.run().cpuidFaulting() ? "CPUID faulting" : "the code scanner";
+        assertTrue(c.stdout().contains("[info] --sensitive auto (the default) here: cpuid by " + cpuidBy + ", the "
+                + "others by the code scanner\n"), c.stdout());
         assertTrue(c.stdout().contains("uhv doctor: this host can run uhv guests"), c.stdout());
         assertTrue(c.stdout().lines().noneMatch(l -> l.startsWith("[FAIL]")), c.stdout());
         Checks.assertNoChildProcess();
