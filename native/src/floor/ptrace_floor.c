@@ -68,7 +68,7 @@ static int compute(long steps, int cpu) {
 
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "compute") == 0) {
-        return compute(argc > 2 ? atol(argv[2]) : 300000000L, argc > 3 ? atoi(argv[3]) : 0);
+        return compute(argc > 2 ? atol(argv[2]) : 1200000000L, argc > 3 ? atoi(argv[3]) : 0);
     }
     long iterations = argc > 1 ? atol(argv[1]) : 100000;
     int cpu = argc > 2 ? atoi(argv[2]) : 0;

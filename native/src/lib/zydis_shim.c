@@ -197,6 +197,62 @@ int uhv_decode(int mode, const uint8_t *bytes, int len, int64_t *out)
     return 0;
 }
 
+static int reads_segment_register(const ZydisDecodedInstruction *instruction)
+{
+    if (instruction->opcode_map == ZYDIS_OPCODE_MAP_DEFAULT) {
+        switch (instruction->opcode) {
+        case 0x8c: /* mov r/m, Sreg */
+            return instruction->mnemonic == ZYDIS_MNEMONIC_MOV;
+        case 0x06: case 0x0e: case 0x16: case 0x1e: /* push es/cs/ss/ds (outside 64-bit mode) */
+            return instruction->mnemonic == ZYDIS_MNEMONIC_PUSH;
+        default:
+            return 0;
+        }
+    }
+    return instruction->opcode_map == ZYDIS_OPCODE_MAP_0F && instruction->mnemonic == ZYDIS_MNEMONIC_PUSH
+           && (instruction->opcode == 0xa0 || instruction->opcode == 0xa8); /* push fs/gs */
+}
+
+int uhv_decode_flow(int mode, const uint8_t *bytes, int len, int64_t *out)
+{
+    if (init_status != 0) {
+        return (int)init_status;
+    }
+    if (mode < 0 || mode >= UHV_MODE_COUNT) {
+        return UHV_STATUS_BAD_MODE;
+    }
+    if (bytes == NULL || len < 0 || out == NULL) {
+        return UHV_STATUS_BAD_ARGUMENT;
+    }
+    ZydisDecodedInstruction instruction;
+    ZyanStatus status = ZydisDecoderDecodeInstruction(&decoders[mode], ZYAN_NULL, bytes, (ZyanUSize)len,
+                                                      &instruction);
+    if (ZYAN_FAILED(status)) {
+        return (int)status;
+    }
+    int64_t bits = 0;
+    int64_t displacement = 0;
+    if (instruction.raw.imm[0].is_relative) {
+        bits |= UHV_FLOW_RELATIVE;
+        displacement = instruction.raw.imm[0].value.s;
+    }
+    if (instruction.meta.category == ZYDIS_CATEGORY_COND_BR) {
+        bits |= UHV_FLOW_CONDITIONAL;
+    }
+    if (instruction.meta.branch_type == ZYDIS_BRANCH_TYPE_FAR) {
+        bits |= UHV_FLOW_FAR;
+    }
+    if (reads_segment_register(&instruction)) {
+        bits |= UHV_FLOW_SEGMENT_READ;
+    }
+    out[UHV_FLOW_LENGTH] = instruction.length;
+    out[UHV_FLOW_MNEMONIC] = instruction.mnemonic;
+    out[UHV_FLOW_BITS] = bits;
+    out[UHV_FLOW_DISPLACEMENT] = displacement;
+    out[UHV_FLOW_OPERAND_WIDTH] = instruction.operand_width;
+    return 0;
+}
+
 int uhv_format(int mode, const uint8_t *bytes, int len, uint64_t address, char *buf, int buflen)
 {
     if (buf == NULL || buflen <= 0) {

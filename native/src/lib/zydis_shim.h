@@ -72,6 +72,25 @@
 int uhv_decode(int mode, const uint8_t *bytes, int len, int64_t *out);
 
 /*
+ * uhv_decode_flow's output: UHV_FLOW_SLOTS int64 slots, for the code scanner, which only needs where
+ * an instruction ends and where control goes: no operands are decoded (several times faster).
+ */
+#define UHV_FLOW_LENGTH 0         /* 1..15 */
+#define UHV_FLOW_MNEMONIC 1       /* ZydisMnemonic */
+#define UHV_FLOW_BITS 2           /* UHV_FLOW_* below */
+#define UHV_FLOW_DISPLACEMENT 3   /* a relative branch's displacement from the next instruction */
+#define UHV_FLOW_OPERAND_WIDTH 4  /* effective operand size in bits */
+#define UHV_FLOW_SLOTS 5
+
+#define UHV_FLOW_RELATIVE 1          /* a direct near branch: jmp, call, jcc, loop, jrcxz rel */
+#define UHV_FLOW_CONDITIONAL (1 << 1) /* ZYDIS_CATEGORY_COND_BR: falls through too */
+#define UHV_FLOW_FAR (1 << 2)        /* ZYDIS_BRANCH_TYPE_FAR */
+#define UHV_FLOW_SEGMENT_READ (1 << 3) /* mov r/m, Sreg (8C) or push Sreg: reads a selector */
+
+/* Decodes one instruction's length and control flow from bytes[0..len). 0 or a status (< 0). */
+int uhv_decode_flow(int mode, const uint8_t *bytes, int len, int64_t *out);
+
+/*
  * Formats one instruction in Intel syntax into buf (always NUL-terminated when buflen > 0);
  * address is where it runs, so relative branches show absolute targets. Returns the text's
  * length, or a UHV_STATUS_* / ZyanStatus (< 0).

@@ -26,6 +26,10 @@ public final class Decoder {
     private final int nativeMode;
     private final byte[] window = new byte[MAX_INSTRUCTION_LENGTH];
     private final long[] slots = new long[DecodeLayout.SLOTS];
+    /** uhv_decode_flow's slots (zydis_shim.h, UHV_FLOW_*). */
+    private static final int FLOW_LENGTH = 0, FLOW_MNEMONIC = 1, FLOW_BITS = 2, FLOW_DISPLACEMENT = 3,
+            FLOW_OPERAND_WIDTH = 4, FLOW_SLOTS = 5;
+    private final long[] flowSlots = new long[FLOW_SLOTS];
     private final byte[] text = new byte[TEXT_CAPACITY];
 
     private Decoder(MachineMode mode) {
@@ -81,6 +85,21 @@ public final class Decoder {
             throw new UndecodableException(window, count, ZydisNames.statusName(status));
         }
         return DecodeLayout.read(slots);
+    }
+
+    /**
+     * Decodes only the length and control flow of the instruction at {@code bytes[0]} (no operands).
+     *
+     * @throws UndecodableException as {@link #decode}
+     */
+    public InstructionFlow decodeFlow(byte[] bytes, int length) throws UndecodableException {
+        int count = fillWindow(bytes, length);
+        int status = ZydisNative.uhv_decode_flow(nativeMode, window, count, flowSlots);
+        if (status != 0) {
+            throw new UndecodableException(window, count, ZydisNames.statusName(status));
+        }
+        return new InstructionFlow((int) flowSlots[FLOW_LENGTH], ZydisNames.mnemonic(flowSlots[FLOW_MNEMONIC]),
+                (int) flowSlots[FLOW_BITS], flowSlots[FLOW_DISPLACEMENT], (int) flowSlots[FLOW_OPERAND_WIDTH]);
     }
 
     /**

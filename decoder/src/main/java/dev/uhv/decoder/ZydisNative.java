@@ -48,6 +48,8 @@ final class ZydisNative {
 
     static native int uhv_decode(int mode, byte[] bytes, int len, long[] out);
 
+    static native int uhv_decode_flow(int mode, byte[] bytes, int len, long[] out);
+
     static native int uhv_format(int mode, byte[] bytes, int len, long address, byte[] buf, int buflen);
 
     static native int uhv_decode_slot_count();

@@ -1,10 +1,8 @@
 package dev.uhv.scan;
 
-import dev.uhv.decoder.DecodedInstruction;
 import dev.uhv.decoder.Decoder;
+import dev.uhv.decoder.InstructionFlow;
 import dev.uhv.decoder.MachineMode;
-import dev.uhv.decoder.Mnemonic;
-import dev.uhv.decoder.Operand;
 import dev.uhv.decoder.UndecodableException;
 
 import java.util.ArrayDeque;
@@ -85,9 +83,9 @@ public final class CodeScanner {
             if (n == 0) {
                 return;
             }
-            DecodedInstruction insn;
+            InstructionFlow insn;
             try {
-                insn = decoder.decode(window, n);
+                insn = decoder.decodeFlow(window, n);
             } catch (UndecodableException e) {
                 return;
             }
@@ -101,7 +99,7 @@ public final class CodeScanner {
             long next = address + insn.length();
             long target = relativeTarget(insn, next, bits);
             if (endsPath(insn)) {
-                if (target >= 0 && insn.mnemonic() == Mnemonic.JMP) {
+                if (target >= 0) {
                     work.push(target);
                 }
                 return;
@@ -114,7 +112,7 @@ public final class CodeScanner {
     }
 
     /** Whether execution never falls through to the next instruction. */
-    private static boolean endsPath(DecodedInstruction insn) {
+    private static boolean endsPath(InstructionFlow insn) {
         return switch (insn.mnemonic()) {
             case JMP, RET, IRET, IRETD, IRETQ, UD0, UD1, UD2, SYSRET, SYSEXIT -> true;
             default -> false;
@@ -125,15 +123,11 @@ public final class CodeScanner {
      * The target of a direct near jmp, call, jcc, loop or jrcxz (rel8/rel16/rel32 from the next
      * instruction, wrapped to the code size outside 64-bit mode), or -1 for any other instruction.
      */
-    private static long relativeTarget(DecodedInstruction insn, long next, int bits) {
-        boolean branch = insn.mnemonic() == Mnemonic.JMP || insn.mnemonic() == Mnemonic.CALL
-                || (insn.mnemonic() == Mnemonic.OTHER && (insn.mnemonicText().startsWith("j")
-                        || insn.mnemonicText().startsWith("loop")));
-        if (!branch || insn.isFarBranch() || insn.operands().isEmpty()
-                || !(insn.operand(0) instanceof Operand.Imm imm)) {
+    private static long relativeTarget(InstructionFlow insn, long next, int bits) {
+        if (!insn.has(InstructionFlow.RELATIVE) || insn.has(InstructionFlow.FAR)) {
             return -1;
         }
-        long target = next + imm.value();
+        long target = next + insn.displacement();
         if (insn.operandWidth() == 16) {
             return target & 0xffff;
         }

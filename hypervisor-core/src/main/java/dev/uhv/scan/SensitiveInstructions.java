@@ -1,8 +1,6 @@
 package dev.uhv.scan;
 
-import dev.uhv.decoder.DecodedInstruction;
-import dev.uhv.decoder.Operand;
-import dev.uhv.decoder.Register;
+import dev.uhv.decoder.InstructionFlow;
 
 /**
  * Which instructions behave differently at CPL0 than at the host's CPL3 without faulting there
@@ -22,19 +20,12 @@ public final class SensitiveInstructions {
         return cpuid;
     }
 
-    public boolean isSensitive(DecodedInstruction insn) {
+    /** mov r/m, Sreg (8C) and push Sreg count: the selector the guest loaded, which the host's replaced. */
+    public boolean isSensitive(InstructionFlow insn) {
         return switch (insn.mnemonic()) {
             case CPUID -> cpuid;
             case PUSHF, PUSHFD, PUSHFQ, POPF, POPFD, POPFQ, SGDT, SIDT, SLDT, STR, SMSW -> true;
-            case MOV -> readsSegmentRegister(insn, 1);
-            case PUSH -> readsSegmentRegister(insn, 0);
-            default -> false;
+            default -> insn.has(InstructionFlow.SEGMENT_READ);
         };
-    }
-
-    /** mov r/m, Sreg (8C) and push Sreg: the selector the guest loaded, which the host's replaced. */
-    private static boolean readsSegmentRegister(DecodedInstruction insn, int operand) {
-        return insn.operands().size() > operand && insn.operand(operand) instanceof Operand.Reg reg
-                && reg.register().kind() == Register.Kind.SEGMENT;
     }
 }
