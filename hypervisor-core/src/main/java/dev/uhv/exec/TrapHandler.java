@@ -77,10 +77,10 @@ final class TrapHandler {
         long rip = machine.regs().rip();
         scannerFault = false;
         if (codePages != null && signal == Signals.SIGSEGV) {
-            Outcome scanned = codeAccess(rip, info);
-            if (scanned != null) {
+            Outcome firstRun = atScannedCode(rip);
+            if (firstRun != null) {
                 scannerFault = true;
-                return scanned;
+                return firstRun;
             }
         }
         if (signal == Signals.SIGTRAP) {
@@ -90,25 +90,37 @@ final class TrapHandler {
     }
 
     /**
-     * The code scanner's part of a SIGSEGV, or null when it is not its business. A protection fault
-     * in RAM is the scanner's own doing: a fetch from a page not scanned yet (read-write, not
-     * executable), or a write to a scanned page (read-execute). A #GP at a patch counts its trap,
-     * and the original instruction is emulated as if it had trapped by itself.
+     * The code scanner's look at a SIGSEGV at rip, without asking the kernel for siginfo (a system call
+     * every trap would pay): rip in RAM not scanned yet can only be the fetch fault of a page's first
+     * run (it is not executable), which this scans; a patched site counts its trap, and its original
+     * instruction is then emulated as if it had trapped by itself. A protection fault of a data access
+     * (a write to scanned code, an instruction running into a page not scanned) reaches
+     * {@link #scannerAccess} once no emulator takes the instruction. Null: go on with the trap.
      */
-    private Outcome codeAccess(long rip, SignalInfo info) {
-        int code = info.code();
-        if (code == SignalInfo.SEGV_ACCERR && codePages.covers(info.address())) {
-            long address = info.address();
-            return codePages.isScanned(address) ? writeToCode(rip, address) : firstRun(rip, address);
+    private Outcome atScannedCode(long rip) {
+        if (codePages.covers(rip) && !codePages.isScanned(rip)) {
+            return firstRun(rip, rip);
         }
-        if (!isPageFault(code)) {
-            PatchSite site = codePages.siteAt(rip);
-            if (site != null) {
-                site.countTrap();
-            }
+        PatchSite site = codePages.siteAt(rip);
+        if (site != null) {
+            site.countTrap();
         }
         codePages.noteEntry(rip, codeBits());
         return null;
+    }
+
+    /**
+     * A protection fault in RAM that no emulator explains is the scanner's own doing: a write to a
+     * scanned page (read-execute), or the fetch of an instruction's tail from a page not scanned yet
+     * (read-write, not executable). Null when it is neither.
+     */
+    private Outcome scannerAccess(long rip, SignalInfo info) {
+        if (codePages == null || info.code() != SignalInfo.SEGV_ACCERR || !codePages.covers(info.address())) {
+            return null;
+        }
+        scannerFault = true;
+        long address = info.address();
+        return codePages.isScanned(address) ? writeToCode(rip, address) : firstRun(rip, address);
     }
 
     /** Logs every emulated instruction to trace (--trace). */
@@ -150,12 +162,16 @@ final class TrapHandler {
         return Outcome.STEP;
     }
 
+    /** The single step of {@link Outcome#STEP} stopped, however: the page is not executable again. */
+    void endStep() {
+        codePages.afterStep(steppedPage);
+    }
+
     /**
-     * The single step of {@link Outcome#STEP} completed (registers loaded): the page loses execute
-     * again; the guest's own TF, if it was set, is owed its #DB. Null when the guest just goes on.
+     * The single step completed (registers loaded): the guest's own TF, if it was set, is owed its
+     * #DB. Null when the guest just goes on.
      */
     Outcome afterStep() {
-        codePages.afterStep(steppedPage);
         return steppedWithTf ? resumeAt(singleStep(machine.regs().rip())) : null;
     }
 
@@ -336,6 +352,12 @@ final class TrapHandler {
      * instruction uhv does not emulate, which ends the run.
      */
     private Outcome notEmulated(int signal, DecodedInstruction insn, long rip, SignalInfo info) {
+        if (signal == Signals.SIGSEGV) {
+            Outcome scanner = scannerAccess(rip, info);
+            if (scanner != null) {
+                return scanner;
+            }
+        }
         if (signal == Signals.SIGSEGV && isPageFault(info.code())) {
             long deviceAddress = mmioAddress(insn, info.address());
             if (deviceAddress >= 0) {

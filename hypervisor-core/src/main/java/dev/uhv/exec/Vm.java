@@ -311,8 +311,11 @@ public final class Vm implements AutoCloseable {
                 while (outcome == Outcome.STEP) {
                     transport.storeRegisters();
                     StopKind stepped = transport.singleStep();
+                    if (stepped == StopKind.SIGNAL || stepped == StopKind.SYSCALL) {
+                        transport.loadRegisters(); // first: protect() puts back the registers uhv holds
+                        handler.endStep();
+                    }
                     if (stepped == StopKind.SIGNAL && transport.lastSignal() == Signals.SIGTRAP) {
-                        transport.loadRegisters();
                         outcome = handler.afterStep();
                     } else {
                         outcome = handle(stepped, handler); // the lone instruction faulted: a trap of its own
