@@ -348,6 +348,46 @@ class CodePagesTest {
         assertFalse(pages.patches().get(0).active());
     }
 
+    /**
+     * uhv writes guest RAM first and tells the table after (Machine.write): where the write covers a
+     * patched byte, memory already holds the guest's new byte, which dropping the scan must not
+     * overwrite with the byte the patch replaced.
+     */
+    @Test
+    void anEmulatedWriteOverAPatchedByteKeepsTheBytesItWrote() {
+        scanCode();
+
+        memory.write(0x2000, 8, 0x9cb8_9090_9090_9090L); // 90 90 90 90 90 90 b8 9c: pushfq and cpuid become nops
+        pages.onEmulatedWrite(0x2000, 8);
+
+        assertBytes("90 90 90 90 90 90 b8 9c 9c 9c 9c 9d c3 9c 9d c3", 0x2000);
+        assertFalse(pages.isScanned(0x2000));
+        assertEquals(List.of(protection(0x2000, R | X), protection(0x2000, R | W)), protections);
+        long read = memory.read(0x2000, 8);
+        assertEquals(read, pages.hidePatches(0x2000, 8, read));
+
+        pages.scanForExecution(0x2000, 0x2000, 64);
+        assertBytes("90 90 90 90 90 90 b8 9c 9c 9c 9c f4 c3", 0x2000);
+        assertEquals(List.of(
+                new PatchReport(0x2000, 1, "pushfq", 0, false),
+                new PatchReport(0x2004, 2, "cpuid", 0, false),
+                new PatchReport(0x200b, 1, "popfq", 0, true)), pages.patches());
+    }
+
+    @Test
+    void anEmulatedWriteOfOneByteOverAPatchKeepsIt() {
+        scanCode();
+
+        memory.writeU8(0x200b, 0x9c);  // popfq becomes pushfq
+        pages.onEmulatedWrite(0x200b, 1);
+
+        assertBytes("9c 48 89 c3 0f a2 b8 9c 9c 9c 9c 9c c3", 0x2000);
+        pages.scanForExecution(0x2000, 0x2000, 64);
+        assertBytes("f4 48 89 c3 f4 a2 b8 9c 9c 9c 9c f4 c3", 0x2000);
+        assertEquals("pushfq", pages.siteAt(0x200b).text());
+        assertEquals(0x9c, pages.siteAt(0x200b).originalByte());
+    }
+
     @Test
     void anEmulatedWriteFromThePageBeforeIntoDecodedBytesDropsTheScan() {
         scanCode();
