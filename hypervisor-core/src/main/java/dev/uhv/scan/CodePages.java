@@ -170,7 +170,7 @@ public final class CodePages {
      */
     public void invalidate(long address, boolean writerRunsThere) {
         long base = pageOf(address);
-        drop(base, false);
+        drop(base, 0, 0);
         protector.protect(base, CodeScanner.PAGE_SIZE, writerRunsThere ? READ_WRITE_EXECUTE : READ_WRITE);
     }
 
@@ -179,14 +179,21 @@ public final class CodePages {
         protector.protect(pageOf(address), CodeScanner.PAGE_SIZE, READ_WRITE);
     }
 
-    private void drop(long base, boolean emulated) {
+    /**
+     * Forgets the scan of the page at base and puts back the bytes its patches replaced, except in
+     * [writtenFrom, writtenTo): bytes uhv has just written there for the guest (an emulated store;
+     * empty for a native write), which are the guest's now.
+     */
+    private void drop(long base, long writtenFrom, long writtenTo) {
         ScannedPage page = scanned.remove(base);
         if (page == null) {
             return;
         }
-        listener.dropped(base, emulated);
+        listener.dropped(base, writtenTo > writtenFrom);
         for (PatchSite patch : page.patches) {
-            patch.restore(memory);
+            if (patch.address() < writtenFrom || patch.address() >= writtenTo) {
+                patch.restore(memory);
+            }
             sites.remove(patch.address());
             retired.put(patch.address(), patch);
         }
@@ -196,14 +203,15 @@ public final class CodePages {
     /**
      * uhv wrote [address, address + length) for the guest (an emulated store, an exception frame):
      * a scanned page whose decoded instructions it touched is dropped and made writable and not
-     * executable, as after a native write; data bytes beside code keep the scan.
+     * executable, as after a native write; data bytes beside code keep the scan. The write is already
+     * in memory: a patch byte it covered keeps the written byte, the others get their original back.
      */
     public void onEmulatedWrite(long address, int length) {
         for (long base = pageOf(address); base < address + length; base += CodeScanner.PAGE_SIZE) {
             ScannedPage page = scanned.get(base);
             if (page != null && touchesCode(page.code, Math.max(address, base),
                     Math.min(address + length, base + CodeScanner.PAGE_SIZE))) {
-                drop(base, true);
+                drop(base, address, address + length);
                 protector.protect(base, CodeScanner.PAGE_SIZE, READ_WRITE);
             }
         }
