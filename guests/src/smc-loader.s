@@ -101,34 +101,6 @@ load_blob:
     pop %rcx
     ret
 
-# put_signature: prints the 12 bytes of ebx, ecx, edx (each little-endian, in that order), any
-# byte outside 0x20..0x7e as '.', then a newline. Preserves every register.
-put_signature:
-    push %rax
-    push %rcx
-    push %rsi
-    sub $16, %rsp
-    mov %ebx, (%rsp)
-    mov %ecx, 4(%rsp)
-    mov %edx, 8(%rsp)
-    mov %rsp, %rsi
-    mov $12, %ecx
-1:  lodsb
-    cmp $0x20, %al
-    jb 2f
-    cmp $0x7e, %al
-    jbe 3f
-2:  mov $'.', %al
-3:  call putc
-    dec %ecx
-    jnz 1b
-    call newline
-    add $16, %rsp
-    pop %rsi
-    pop %rcx
-    pop %rax
-    ret
-
 # --- the page the loader overwrites -----------------------------------------------------------
     .section .text.smc_target, "ax"
     .balign 4096

@@ -58,11 +58,7 @@ public final class TraceWriter implements ScanListener, AutoCloseable {
         e.put("instructions", instructions);
         List<Map<String, Object>> sites = new ArrayList<>();
         for (PatchSite p : patches) {
-            Map<String, Object> site = new LinkedHashMap<>();
-            site.put("address", hex(p.address()));
-            site.put("length", p.length());
-            site.put("instruction", p.text());
-            sites.add(site);
+            sites.add(site(p.address(), p.length(), p.text()));
         }
         e.put("patches", sites);
         write(e);
@@ -83,16 +79,21 @@ public final class TraceWriter implements ScanListener, AutoCloseable {
         e.put("traps", traps);
         List<Map<String, Object>> sites = new ArrayList<>();
         for (PatchReport p : patches) {
-            Map<String, Object> site = new LinkedHashMap<>();
-            site.put("address", hex(p.address()));
-            site.put("length", p.length());
-            site.put("instruction", p.instruction());
+            Map<String, Object> site = site(p.address(), p.length(), p.instruction());
             site.put("traps", p.traps());
             site.put("active", p.active());
             sites.add(site);
         }
         e.put("patches", sites);
         write(e);
+    }
+
+    private static Map<String, Object> site(long address, int length, String instruction) {
+        Map<String, Object> site = new LinkedHashMap<>();
+        site.put("address", hex(address));
+        site.put("length", length);
+        site.put("instruction", instruction);
+        return site;
     }
 
     private Map<String, Object> event(String type) {

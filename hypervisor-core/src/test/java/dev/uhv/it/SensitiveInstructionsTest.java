@@ -1,5 +1,7 @@
 package dev.uhv.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uhv.cpu.CpuidModel;
 import dev.uhv.cpu.CpuidResult;
 import dev.uhv.cpu.NativeHostCpuid;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -135,6 +138,35 @@ class SensitiveInstructionsTest {
         assertTrue(s.invalidations() >= 2, "both pages were written after they ran: " + s);
         assertTrue(s.rescans() >= 2, "and ran again: " + s);
         assertEquals(3L, run.dump().trapsByFamily().get("cpuid"), "the direct, the loaded and the self-modified cpuid");
+    }
+
+    @Test
+    void theTraceShowsScansDropsTrapsOnPatchesAndEveryPatchedSiteWithItsCount() throws Exception {
+        Path trace = dir.resolve("trace.jsonl");
+        GuestRun run = InProcess.run(dir, "smc-loader.elf", "--trace", trace.toString());
+        assertPassed(run);
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> events = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(trace)) {
+            events.add(json.readTree(line));
+        }
+        for (int i = 0; i < events.size(); i++) {
+            assertEquals(i + 1, events.get(i).get("seq").asInt(), "events in order");
+        }
+        assertTrue(events.stream().anyMatch(e -> e.get("event").asText().equals("drop")
+                && e.get("by").asText().equals("native write")), "a dropped scan");
+        assertTrue(events.stream().anyMatch(e -> e.get("event").asText().equals("scan") && e.get("rescan").asBoolean()
+                && e.get("patches").size() == 1), "a rescan that patched the loaded cpuid");
+        assertEquals(3, events.stream().filter(e -> e.get("event").asText().equals("trap")
+                && e.path("patch").asBoolean() && e.get("instruction").asText().equals("cpuid")).count());
+        JsonNode end = events.get(events.size() - 1);
+        assertEquals("end", end.get("event").asText());
+        assertEquals(run.dump().traps(), end.get("traps").asLong());
+        assertEquals(3, end.get("patches").size());
+        for (JsonNode site : end.get("patches")) {
+            assertEquals("cpuid", site.get("instruction").asText());
+            assertEquals(1, site.get("traps").asLong(), site.toString());
+        }
     }
 
     @Test
