@@ -90,6 +90,11 @@ class CliBadInputTest {
                 Arguments.of("--rdtsc bogus", List.of("run", elf, "--rdtsc", "slow"), "--rdtsc slow"),
                 Arguments.of("--personality bogus", List.of("run", elf, "--personality", "linux"),
                         "--personality linux: expected default or vkern"),
+                Arguments.of("--sensitive bogus", List.of("run", elf, "--sensitive", "trap"),
+                        "--sensitive trap: expected auto, fault, patch or off"),
+                Arguments.of("--trace into a missing folder", List.of("run", elf, "--trace",
+                        dir.resolve("no/such/trace.jsonl").toString()), "--trace " + dir.resolve("no/such/trace.jsonl")
+                        + ": cannot open for writing"),
                 Arguments.of("--stack outside RAM", List.of("run", elf, "--mem", "64M", "--stack", "0x8000000"),
                         "--stack 0x8000000"),
                 Arguments.of("--stack beyond what uhv can give", List.of("run", elf, "--stack", "0x80000000"),
