@@ -167,6 +167,10 @@ public final class PtraceTransport implements AutoCloseable, SignalInfo {
         Ptrace.setRegs(pid, stubRegsAddress);
         Ptrace.cont(pid, 0);
         StopKind stop = waitForStop();
+        while (stop == StopKind.SIGNAL && lastSignal == Signals.SIGUSR1) {
+            Ptrace.cont(pid, 0); // uhv's own poke (a timeout, Ctrl-C): the run loop sees its request next
+            stop = waitForStop();
+        }
         if (stop != StopKind.SIGNAL || lastSignal != Signals.SIGTRAP) {
             throw new IllegalStateException(String.format("the guest process did not come back from mprotect(0x%x, "
                     + "0x%x, %d): %s %s", address, length, prot, stop, Signals.name(lastSignal)));

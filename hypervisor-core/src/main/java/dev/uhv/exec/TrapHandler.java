@@ -60,6 +60,8 @@ final class TrapHandler {
     /** The page a writer is single-stepped in (Outcome.STEP), and whether the guest's TF was set then. */
     private long steppedPage;
     private boolean steppedWithTf;
+    /** A single step just ended in a fault of its own: its page's state says nothing of rip's fetch. */
+    private boolean stepFaulted;
     /** Where --trace goes, or null. */
     private TraceWriter trace;
     /** Whether the last fault was the scanner's own (a first run, a write to scanned code): not a guest trap. */
@@ -98,7 +100,9 @@ final class TrapHandler {
      * {@link #scannerAccess} once no emulator takes the instruction. Null: go on with the trap.
      */
     private Outcome atScannedCode(long rip) {
-        if (codePages.covers(rip) && !codePages.isScanned(rip)) {
+        boolean afterStep = stepFaulted;
+        stepFaulted = false;
+        if (!afterStep && codePages.covers(rip) && !codePages.isScanned(rip)) {
             return firstRun(rip, rip);
         }
         PatchSite site = codePages.siteAt(rip);
@@ -162,9 +166,13 @@ final class TrapHandler {
         return Outcome.STEP;
     }
 
-    /** The single step of {@link Outcome#STEP} stopped, however: the page is not executable again. */
-    void endStep() {
+    /**
+     * The single step of {@link Outcome#STEP} stopped, completed or not: the page is not executable
+     * again. A step that faulted instead is then handled as a trap, with siginfo to say what faulted.
+     */
+    void endStep(boolean completed) {
         codePages.afterStep(steppedPage);
+        stepFaulted = !completed;
     }
 
     /**
@@ -194,6 +202,7 @@ final class TrapHandler {
      * a vDSO landing pad the child does not have), the call is still blocked and named.
      */
     Outcome onSystemCall() {
+        scannerFault = false;
         RegisterFile r = machine.regs();
         r.setGpr(RegisterFile.GPR_RAX, r.origRax());
         long at = r.rip() - SYSCALL_INSTRUCTION_LENGTH;

@@ -311,11 +311,12 @@ public final class Vm implements AutoCloseable {
                 while (outcome == Outcome.STEP) {
                     transport.storeRegisters();
                     StopKind stepped = transport.singleStep();
+                    boolean completed = stepped == StopKind.SIGNAL && transport.lastSignal() == Signals.SIGTRAP;
                     if (stepped == StopKind.SIGNAL || stepped == StopKind.SYSCALL) {
                         transport.loadRegisters(); // first: protect() puts back the registers uhv holds
-                        handler.endStep();
+                        handler.endStep(completed);
                     }
-                    if (stepped == StopKind.SIGNAL && transport.lastSignal() == Signals.SIGTRAP) {
+                    if (completed) {
                         outcome = handler.afterStep();
                     } else {
                         outcome = handle(stepped, handler); // the lone instruction faulted: a trap of its own

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +40,9 @@ public final class CodePages {
     /** Scanned pages by base address: read-execute in the child. Every other RAM page is read-write. */
     private final Map<Long, ScannedPage> scanned = new HashMap<>();
     /** Entry points that direct branches of scanned code give each page: roots of its (re)scans. */
-    private final Map<Long, Set<Long>> entries = new HashMap<>();
+    private final Map<Long, Map<Long, Long>> entries = new HashMap<>();
+    /** The page being scanned: the source its branches' entry points are recorded with. */
+    private long scanning;
     private final Map<Long, PatchSite> sites = new HashMap<>();
     /** Patches a write took out, kept for the report; a rescan that finds the same one again resumes its count. */
     private final Map<Long, PatchSite> retired = new HashMap<>();
@@ -106,7 +108,7 @@ public final class CodePages {
         if (entry >= 0 && page.code.contains(entry)) {
             roots.add(entry);
         }
-        roots.addAll(entries.getOrDefault(base, Set.of()));
+        roots.addAll(entries.getOrDefault(base, Map.of()).keySet());
         scanned.put(base, page);
         scan(page, roots, bits);
         pagesScanned++;
@@ -125,10 +127,14 @@ public final class CodePages {
      * from it. A rip inside an instruction found before is left alone (overlapping code).
      */
     public void noteEntry(long rip, int bits) {
+        scanFrom(rip, bits);
+        scanNewEntries(bits);
+    }
+
+    private void scanFrom(long rip, int bits) {
         ScannedPage page = scanned.get(pageOf(rip));
         if (page != null && !page.code.isDecoded(rip)) {
             scan(page, List.of(rip), bits);
-            scanNewEntries(bits);
         }
     }
 
@@ -136,6 +142,7 @@ public final class CodePages {
         long start = System.nanoTime();
         List<CodeScanner.Site> found = new ArrayList<>();
         long[] rootArray = roots.stream().mapToLong(Long::longValue).toArray();
+        scanning = page.code.base();
         scanner.scan(page.code, rootArray, bits, found, this::branchLeavesPage);
         for (CodeScanner.Site site : found) {
             PatchSite patch = PatchSite.apply(memory, site, retired.remove(site.address()));
@@ -145,12 +152,15 @@ public final class CodePages {
         scanNanos += System.nanoTime() - start;
     }
 
-    /** A direct branch or fall-through into another page: an entry point of that page. */
+    /**
+     * A direct branch or fall-through into another page: an entry point of that page, valid while the
+     * page it comes from keeps its code (a write that drops that page's scan forgets it).
+     */
     private void branchLeavesPage(long target) {
         if (!covers(target)) {
             return;
         }
-        if (entries.computeIfAbsent(pageOf(target), p -> new LinkedHashSet<>()).add(target)) {
+        if (entries.computeIfAbsent(pageOf(target), p -> new LinkedHashMap<>()).putIfAbsent(target, scanning) == null) {
             newEntries.add(target);
         }
     }
@@ -158,7 +168,7 @@ public final class CodePages {
     /** New entry points into pages already scanned (a later page calls into an earlier one): scan them. */
     private void scanNewEntries(int bits) {
         while (!newEntries.isEmpty()) {
-            noteEntry(newEntries.remove(newEntries.size() - 1), bits);
+            scanFrom(newEntries.remove(newEntries.size() - 1), bits);
         }
     }
 
@@ -190,6 +200,9 @@ public final class CodePages {
             return;
         }
         listener.dropped(base, writtenTo > writtenFrom);
+        for (Map<Long, Long> into : entries.values()) {
+            into.values().removeIf(source -> source == base); // its branches may be gone with its code
+        }
         for (PatchSite patch : page.patches) {
             if (patch.address() < writtenFrom || patch.address() >= writtenTo) {
                 patch.restore(memory);
