@@ -37,13 +37,19 @@ public final class CodePages {
     private final long ramEnd;
     private final PageProtector protector;
     private final CodeScanner scanner;
-    /** Scanned pages by base address: read-execute in the child. Every other RAM page is read-write. */
-    private final Map<Long, ScannedPage> scanned = new HashMap<>();
+    /**
+     * Scanned pages by page number (address >> 12): read-execute in the child; null for every other
+     * RAM page, read-write. An array, not a map: the trap path looks pages up without boxing.
+     */
+    private final ScannedPage[] scanned;
+    /** Patches in place now, across all pages. */
+    private int activePatches;
+    /** A little-endian value's bytes, for {@link #hidePatches(long, int, long)}. */
+    private final byte[] valueBytes = new byte[Long.BYTES];
     /** Entry points that direct branches of scanned code give each page: roots of its (re)scans. */
     private final Map<Long, Map<Long, Long>> entries = new HashMap<>();
     /** The page being scanned: the source its branches' entry points are recorded with. */
     private long scanning;
-    private final Map<Long, PatchSite> sites = new HashMap<>();
     /** Patches a write took out, kept for the report; a rescan that finds the same one again resumes its count. */
     private final Map<Long, PatchSite> retired = new HashMap<>();
     /** Every page ever scanned, to tell a rescan from a first scan. */
@@ -72,6 +78,12 @@ public final class CodePages {
         this.ramEnd = ramEnd;
         this.protector = protector;
         this.scanner = new CodeScanner(sensitive, this::originalBytes);
+        this.scanned = new ScannedPage[(int) ((ramEnd + CodeScanner.PAGE_SIZE - 1) >>> PAGE_SHIFT)];
+    }
+
+    /** The scanned page holding address, or null (not scanned, or not RAM). */
+    private ScannedPage scannedPage(long address) {
+        return covers(address) ? scanned[(int) (address >>> PAGE_SHIFT)] : null;
     }
 
     /** Who hears of each scan and each dropped scan (--trace). */
@@ -93,7 +105,7 @@ public final class CodePages {
     }
 
     public boolean isScanned(long address) {
-        return scanned.containsKey(pageOf(address));
+        return scannedPage(address) != null;
     }
 
     /**
@@ -109,7 +121,7 @@ public final class CodePages {
             roots.add(entry);
         }
         roots.addAll(entries.getOrDefault(base, Map.of()).keySet());
-        scanned.put(base, page);
+        scanned[(int) (base >>> PAGE_SHIFT)] = page;
         scan(page, roots, bits);
         pagesScanned++;
         boolean rescan = !everScanned.add(base);
@@ -132,7 +144,7 @@ public final class CodePages {
     }
 
     private void scanFrom(long rip, int bits) {
-        ScannedPage page = scanned.get(pageOf(rip));
+        ScannedPage page = scannedPage(rip);
         if (page != null && !page.code.isDecoded(rip)) {
             scan(page, List.of(rip), bits);
         }
@@ -147,7 +159,7 @@ public final class CodePages {
         for (CodeScanner.Site site : found) {
             PatchSite patch = PatchSite.apply(memory, site, retired.remove(site.address()));
             page.patches.add(patch);
-            sites.put(patch.address(), patch);
+            activePatches++;
         }
         scanNanos += System.nanoTime() - start;
     }
@@ -195,10 +207,11 @@ public final class CodePages {
      * empty for a native write), which are the guest's now.
      */
     private void drop(long base, long writtenFrom, long writtenTo) {
-        ScannedPage page = scanned.remove(base);
+        ScannedPage page = scannedPage(base);
         if (page == null) {
             return;
         }
+        scanned[(int) (base >>> PAGE_SHIFT)] = null;
         listener.dropped(base, writtenTo > writtenFrom);
         for (Map<Long, Long> into : entries.values()) {
             into.values().removeIf(source -> source == base); // its branches may be gone with its code
@@ -207,9 +220,9 @@ public final class CodePages {
             if (patch.address() < writtenFrom || patch.address() >= writtenTo) {
                 patch.restore(memory);
             }
-            sites.remove(patch.address());
             retired.put(patch.address(), patch);
         }
+        activePatches -= page.patches.size();
         invalidations++;
     }
 
@@ -221,7 +234,7 @@ public final class CodePages {
      */
     public void onEmulatedWrite(long address, int length) {
         for (long base = pageOf(address); base < address + length; base += CodeScanner.PAGE_SIZE) {
-            ScannedPage page = scanned.get(base);
+            ScannedPage page = scannedPage(base);
             if (page != null && touchesCode(page.code, Math.max(address, base),
                     Math.min(address + length, base + CodeScanner.PAGE_SIZE))) {
                 drop(base, address, address + length);
@@ -241,7 +254,15 @@ public final class CodePages {
 
     /** The patch at rip, or null. */
     public PatchSite siteAt(long rip) {
-        return sites.isEmpty() ? null : sites.get(rip);
+        ScannedPage page = activePatches == 0 ? null : scannedPage(rip);
+        if (page != null) {
+            for (int i = 0; i < page.patches.size(); i++) {
+                if (page.patches.get(i).address() == rip) {
+                    return page.patches.get(i);
+                }
+            }
+        }
+        return null;
     }
 
     /** Copies the guest's bytes at address into window with every patch undone; returns how many. */
@@ -253,15 +274,13 @@ public final class CodePages {
 
     /** Replaces patch bytes in buf, which holds n guest bytes from address, with the original ones. */
     public void hidePatches(long address, byte[] buf, int n) {
-        if (sites.isEmpty() || n == 0) {
+        if (activePatches == 0 || n == 0) {
             return;
         }
         for (long base = pageOf(address); base < address + n; base += CodeScanner.PAGE_SIZE) {
-            ScannedPage page = scanned.get(base);
-            if (page == null) {
-                continue;
-            }
-            for (PatchSite patch : page.patches) {
+            ScannedPage page = scannedPage(base);
+            for (int i = 0; page != null && i < page.patches.size(); i++) {
+                PatchSite patch = page.patches.get(i);
                 long offset = patch.address() - address;
                 if (offset >= 0 && offset < n) {
                     buf[(int) offset] = (byte) patch.originalByte();
@@ -270,17 +289,18 @@ public final class CodePages {
         }
     }
 
-    /** value as read from size bytes at address, with any patch byte in it replaced by the original. */
+    /** value as read from size (at most 8) bytes at address, with any patch byte in it replaced by the original. */
     public long hidePatches(long address, int size, long value) {
-        if (sites.isEmpty()) {
+        if (activePatches == 0) {
             return value;
         }
-        long result = value;
         for (int i = 0; i < size; i++) {
-            PatchSite patch = sites.get(address + i);
-            if (patch != null) {
-                result = (result & ~(0xffL << (8 * i))) | ((long) patch.originalByte() << (8 * i));
-            }
+            valueBytes[i] = (byte) (value >>> (8 * i));
+        }
+        hidePatches(address, valueBytes, size);
+        long result = 0;
+        for (int i = 0; i < size; i++) {
+            result |= (valueBytes[i] & 0xffL) << (8 * i);
         }
         return result;
     }
@@ -288,8 +308,10 @@ public final class CodePages {
     /** Every patch of the run by address: those in place now, and those a write took out. */
     public List<PatchReport> patches() {
         List<PatchReport> out = new ArrayList<>();
-        for (PatchSite p : sites.values()) {
-            out.add(new PatchReport(p.address(), p.length(), p.text(), p.traps(), true));
+        for (ScannedPage page : scanned) {
+            for (PatchSite p : page == null ? List.<PatchSite>of() : page.patches) {
+                out.add(new PatchReport(p.address(), p.length(), p.text(), p.traps(), true));
+            }
         }
         for (PatchSite p : retired.values()) {
             out.add(new PatchReport(p.address(), p.length(), p.text(), p.traps(), false));
