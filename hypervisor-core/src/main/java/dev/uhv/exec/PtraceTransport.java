@@ -48,13 +48,11 @@ public final class PtraceTransport implements AutoCloseable, SignalInfo {
 
     private final Memory regsMemory = new Memory(Ptrace.USER_REGS_SIZE);
     private final long regsAddress = Pointer.nativeValue(regsMemory);
-    private final RegisterFile regs = new RegisterFile(regsMemory.getByteBuffer(0, Ptrace.USER_REGS_SIZE)
-            .order(ByteOrder.nativeOrder()));
+    private final RegisterFile regs = registerFile(regsMemory);
     /** The child's own registers at its first stop: the base of every call to uhv_child_mprotect. */
     private final Memory stubRegsMemory = new Memory(Ptrace.USER_REGS_SIZE);
     private final long stubRegsAddress = Pointer.nativeValue(stubRegsMemory);
-    private final RegisterFile stubRegs = new RegisterFile(stubRegsMemory.getByteBuffer(0, Ptrace.USER_REGS_SIZE)
-            .order(ByteOrder.nativeOrder()));
+    private final RegisterFile stubRegs = registerFile(stubRegsMemory);
     private long mprotectStub;
     private final Memory siginfo = new Memory(Ptrace.SIGINFO_SIZE);
     private final int[] status = new int[1];
@@ -95,6 +93,11 @@ public final class PtraceTransport implements AutoCloseable, SignalInfo {
         activeFeatures = (int) regs.gpr(12); // uhv-child reports what faulting it got in r12
         mprotectStub = regs.gpr(13); // and where its uhv_child_mprotect is
         stubRegsMemory.write(0, regsMemory.getByteArray(0, Ptrace.USER_REGS_SIZE), 0, Ptrace.USER_REGS_SIZE);
+    }
+
+    /** A register file over a struct user_regs_struct in native memory. */
+    private static RegisterFile registerFile(Memory userRegs) {
+        return new RegisterFile(userRegs.getByteBuffer(0, Ptrace.USER_REGS_SIZE).order(ByteOrder.nativeOrder()));
     }
 
     public int pid() {
@@ -155,7 +158,8 @@ public final class PtraceTransport implements AutoCloseable, SignalInfo {
      * Changes the protection of guest pages in the child, from the child's own uhv_child_mprotect
      * (the only place its seccomp wall allows mprotect from): rip there with the arguments in rdi,
      * rsi, rdx, resumed with PTRACE_CONT so that its syscall runs, until the int3 after it. The
-     * guest's registers are put back at once. Only between a stop and the next resume.
+     * guest's registers are put back at once, from {@link #registers()}: load them first after a
+     * stop. Only between a stop and the next resume.
      */
     public void protect(long address, long length, int prot) {
         stubRegs.setRip(mprotectStub);
