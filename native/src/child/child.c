@@ -26,13 +26,20 @@
  * it and resuming with PTRACE_CONT (so that its syscall really executes; a guest's syscall never
  * does under PTRACE_SYSEMU) and which ends in int3, a stop where uhv takes the result from rax.
  *
- * usage: uhv-child MEMFD MAP_ADDR MAP_LEN FILE_OFFSET CPU FLAGS   (numbers in hex, CPU -1 = unpinned)
+ * With FLAG_FAST (the fast transport) it is not traced at all: step 1 skips TRACEME, it maps the trap
+ * page (PAGE_FD) and installs its own signal handlers (fast.c), its seccomp wall traps the guest's
+ * system calls instead of killing (install_fast_wall), and instead of step 8 it hands uhv its first
+ * trap through the trap page.
+ *
+ * usage: uhv-child MEMFD MAP_ADDR MAP_LEN FILE_OFFSET CPU FLAGS PAGE_FD
+ *        (numbers in hex; CPU -1 = unpinned; PAGE_FD -1 without FLAG_FAST)
  * Exit codes before the stop name the step that failed (see ChildSetupException in Java).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
@@ -48,6 +55,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fast.h"
+
 #ifndef ARCH_SET_CPUID
 #define ARCH_SET_CPUID 0x1012
 #endif
@@ -61,9 +70,10 @@ enum {
     EXIT_SECCOMP = 15,
     EXIT_STOP = 16,
     EXIT_CLOSE_FDS = 17,
+    EXIT_FAST_SETUP = 18,
 };
 
-enum { FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2, FLAG_NX_RAM = 4 };
+enum { FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2, FLAG_NX_RAM = 4, FLAG_FAST = 8 };
 
 /* Reported to uhv in r12 at the stop. */
 enum { ACTIVE_CPUID_FAULT = 1, ACTIVE_TSC_FAULT = 2, ACTIVE_KERNEL_SS_GDT = 4, ACTIVE_KERNEL_SS_LDT = 8 };
@@ -174,6 +184,28 @@ enum { REQUIRE64_LEN = 6 };
     BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)(hi), 0, 1),                                    \
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS)
 
+/* Kills unless this mprotect comes from the instruction before ip, starts in guest RAM, is no longer
+ * than guest RAM and asks for read-write, read-execute or read-write-execute; else allows it. */
+#define REQUIRE_MPROTECT_OF_RAM(ip, ram, ram_len)                                                 \
+    REQUIRE64(instruction_pointer, (uintptr_t)(ip)),                                              \
+    REQUIRE_BELOW_4G_RANGE(args[0], (ram), (ram) + (ram_len)),                                    \
+    REQUIRE_BELOW_4G_RANGE(args[1], 1, (ram_len) + 1),                                            \
+    REQUIRE_HALF(args[2], 4, 0),                                                                  \
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),                   \
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROT_READ | PROT_WRITE, 3, 0),                             \
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROT_READ | PROT_EXEC, 2, 0),                              \
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROT_READ | PROT_WRITE | PROT_EXEC, 1, 0),                 \
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),                                          \
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+
+static int load_filter(struct sock_filter *filter, size_t len) {
+    struct sock_fprog prog = {.len = (unsigned short)len, .filter = filter};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        return -1;
+    }
+    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
 /*
  * Allows kill(self, SIGSTOP) from the stop's syscall and, from uhv_child_mprotect's syscall only,
  * mprotect of a range that starts in guest RAM, no longer than guest RAM, to read-write,
@@ -193,35 +225,70 @@ static int install_seccomp_wall(pid_t self, unsigned long ram, unsigned long ram
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mprotect, 1, 0),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-        REQUIRE64(instruction_pointer, (uintptr_t)uhv_child_mprotect_ip),
-        REQUIRE_BELOW_4G_RANGE(args[0], ram, ram + ram_len),
-        REQUIRE_BELOW_4G_RANGE(args[1], 1, ram_len + 1),
-        REQUIRE_HALF(args[2], 4, 0),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROT_READ | PROT_WRITE, 3, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROT_READ | PROT_EXEC, 2, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROT_READ | PROT_WRITE | PROT_EXEC, 1, 0),
+        REQUIRE_MPROTECT_OF_RAM(uhv_child_mprotect_ip, ram, ram_len),
+    };
+    return load_filter(filter, sizeof filter / sizeof filter[0]);
+}
+
+/*
+ * The fast transport's wall (no ptrace: this is the only one). A system call from guest RAM is the
+ * guest's: RET_TRAP turns it into a SIGSYS for the handler, whatever its ABI (syscall, int 0x80).
+ * From anywhere else only the handler's own calls are allowed, each from its own instruction:
+ * rt_sigreturn from its restorer, futex on the trap page's two words (wait or wake) and mprotect of
+ * guest RAM (as in the ptrace wall) from fast_syscall. Everything else kills: the vsyscall page,
+ * and guest code that jumps into uhv-child's text or libc.
+ */
+static int install_fast_wall(const struct trap_page *page, unsigned long ram, unsigned long ram_len) {
+    uint64_t trap_seq = (uintptr_t)&page->trap_seq, reply_seq = (uintptr_t)&page->reply_seq;
+    enum { SIGRETURN_BLOCK_LEN = REQUIRE64_LEN + 1, FUTEX_BLOCK_LEN = REQUIRE64_LEN + 3 + 4 + 5 };
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 4),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)),
+        BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)ram, 0, 2),
+        BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)(ram + ram_len), 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
+        /* not from guest RAM */
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_rt_sigreturn, 0, SIGRETURN_BLOCK_LEN),
+        REQUIRE64(instruction_pointer, (uintptr_t)uhv_fast_restorer_ip),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_futex, 0, FUTEX_BLOCK_LEN),
+        REQUIRE64(instruction_pointer, (uintptr_t)uhv_fast_syscall_ip),
+        REQUIRE_HALF(args[0], 4, trap_seq >> 32),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)trap_seq, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)reply_seq, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FUTEX_WAIT, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FUTEX_WAKE, 1, 0),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mprotect, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        REQUIRE_MPROTECT_OF_RAM(uhv_fast_syscall_ip, ram, ram_len),
     };
-    struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-        return -1;
-    }
-    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+    return load_filter(filter, sizeof filter / sizeof filter[0]);
 }
 
 int main(int argc, char **argv) {
-    if (argc != 7) {
-        fprintf(stderr, "usage: uhv-child MEMFD MAP_ADDR MAP_LEN FILE_OFFSET CPU FLAGS (hex)\n");
+    if (argc != 8) {
+        fprintf(stderr, "usage: uhv-child MEMFD MAP_ADDR MAP_LEN FILE_OFFSET CPU FLAGS PAGE_FD (hex)\n");
         return EXIT_USAGE;
     }
     int memfd = (int)hex(argv[1]);
     unsigned long map_addr = hex(argv[2]), map_len = hex(argv[3]), file_offset = hex(argv[4]);
     long cpu = strtol(argv[5], NULL, 16);
     unsigned long flags = hex(argv[6]);
+    int page_fd = (int)strtol(argv[7], NULL, 16);
+    int fast = (flags & FLAG_FAST) != 0;
 
-    if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) {
+    /* The fast transport is not traced while the guest runs: the child handles its own signals. */
+    if (!fast && ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) {
         return fail(EXIT_TRACEME, "PTRACE_TRACEME");
     }
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -250,11 +317,21 @@ int main(int argc, char **argv) {
         active |= ACTIVE_TSC_FAULT;
     }
     active |= install_kernel_stack_segment();
+    struct trap_page *page = NULL;
+    if (fast && (page = fast_install(page_fd)) == NULL) {
+        return fail(EXIT_FAST_SETUP, "setting up the trap page and signal handlers");
+    }
     pid_t self = getpid();
     /* Nothing of the host may stay reachable through a descriptor, memfd included (the mapping
      * keeps guest RAM alive). */
     if (syscall(SYS_close_range, 0, ~0U, 0) != 0) {
         return EXIT_CLOSE_FDS;
+    }
+    if (fast) {
+        if (install_fast_wall(page, map_addr, map_len) != 0) {
+            return EXIT_SECCOMP;
+        }
+        fast_first_trap(page, active);
     }
     if (install_seccomp_wall(self, map_addr, map_len) != 0) {
         return EXIT_SECCOMP;

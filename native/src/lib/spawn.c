@@ -15,15 +15,16 @@ extern char **environ;
 
 /* Returns the child's pid, or -errno. */
 int uhv_spawn_child(const char *path, int memfd, uint64_t map_addr, uint64_t map_len, uint64_t file_offset,
-                    int cpu, int flags) {
-    char a_fd[24], a_addr[24], a_len[24], a_off[24], a_cpu[24], a_flags[24];
+                    int cpu, int flags, int page_fd) {
+    char a_fd[24], a_addr[24], a_len[24], a_off[24], a_cpu[24], a_flags[24], a_page[24];
     snprintf(a_fd, sizeof a_fd, "%x", memfd);
     snprintf(a_addr, sizeof a_addr, "%lx", (unsigned long)map_addr);
     snprintf(a_len, sizeof a_len, "%lx", (unsigned long)map_len);
     snprintf(a_off, sizeof a_off, "%lx", (unsigned long)file_offset);
     snprintf(a_cpu, sizeof a_cpu, "%s%x", cpu < 0 ? "-" : "", cpu < 0 ? -cpu : cpu);
     snprintf(a_flags, sizeof a_flags, "%x", flags);
-    char *argv[] = {"uhv-child", a_fd, a_addr, a_len, a_off, a_cpu, a_flags, NULL};
+    snprintf(a_page, sizeof a_page, "%s%x", page_fd < 0 ? "-" : "", page_fd < 0 ? -page_fd : page_fd);
+    char *argv[] = {"uhv-child", a_fd, a_addr, a_len, a_off, a_cpu, a_flags, a_page, NULL};
 
     /* The JVM blocks and handles signals of its own; the child starts with a clean slate. */
     posix_spawnattr_t attr;

@@ -2,7 +2,8 @@ package dev.uhv.cli;
 
 import dev.uhv.decoder.Decoder;
 import dev.uhv.exec.ChildProbe;
-import dev.uhv.exec.PtraceTransport;
+import dev.uhv.exec.Transport;
+import dev.uhv.exec.TransportKind;
 import dev.uhv.linux.HostCpu;
 import dev.uhv.linux.HostSystem;
 import dev.uhv.loader.BootParameters;
@@ -66,7 +67,7 @@ final class DoctorCommand implements Callable<Integer> {
                 warn("rdtsc faulting", "PR_SET_TSC is refused: rdtsc returns the host TSC without the guest's offset");
             }
             switch (probe.kernelStackSelector()) {
-                case PtraceTransport.KERNEL_SS_GDT_SELECTOR -> ok("ring tracking", "the guest's CPL0 runs on SS 0x63 (the child's TLS GDT slot): a native "
+                case Transport.KERNEL_SS_GDT_SELECTOR -> ok("ring tracking", "the guest's CPL0 runs on SS 0x63 (the child's TLS GDT slot): a native "
                         + "iretq to ring 3 is noticed");
                 case 0 -> warn("ring tracking", "neither set_thread_area (i386) nor modify_ldt works: a guest that "
                         + "enters ring 3 by an iretq the host accepts (CS 0x33/0x23, SS 0x2b) stays at CPL0 for uhv");
@@ -74,10 +75,25 @@ final class DoctorCommand implements Callable<Integer> {
                         + "segment is in an LDT, which makes every trap ~2 us slower");
             }
         }
+        checkTransport(probe);
         checkCpuFeatures();
         out.println(failures == 0 ? "uhv doctor: this host can run uhv guests"
                 : "uhv doctor: " + failures + " problem(s) above stop uhv from running guests");
         return failures == 0 ? 0 : 1;
+    }
+
+    /** Whether the fast transport runs here, and which transport a run uses without --transport. */
+    private void checkTransport(ChildProbe probe) {
+        TransportKind preferred = TransportKind.preferred();
+        if (probe.fastError() == null) {
+            ok("fast transport", "the guest process's own signal handler hands traps over a shared page (seccomp "
+                    + "traps its system calls), and changes page protections from its handler");
+        } else if (preferred == TransportKind.FAST) {
+            fail("fast transport", probe.fastError() + "; run with --transport ptrace");
+        } else {
+            warn("fast transport", probe.fastError() + ": runs use --transport ptrace");
+        }
+        out.println("[info] --transport " + preferred.label() + " (the default) here");
     }
 
     /** What --sensitive auto (the default) uses on this host, and whether the scanner can run. */
@@ -179,8 +195,9 @@ final class DoctorCommand implements Callable<Integer> {
         } else {
             warn("fsgsbase", "no FSGSBASE: guest rdfsbase/wrfsbase give #UD; wrmsr FS_BASE/GS_BASE still works");
         }
-        out.println("[info] cpus: " + HostSystem.onlineCpus() + " online; uhv pins the vCPU thread and the guest "
-                + "to one (--cpu), because a trap costs ~5x more across CPUs");
+        out.println("[info] cpus: " + HostSystem.onlineCpus() + " online; uhv pins the guest to one (--cpu): with "
+                + "--transport ptrace its vCPU thread goes there too (a ptrace stop costs ~5x more across CPUs), with "
+                + "fast it goes to another CPU where there is one, and both sides poll briefly before they sleep");
     }
 
     private void ok(String what, String text) {

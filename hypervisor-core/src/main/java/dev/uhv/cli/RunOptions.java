@@ -1,6 +1,8 @@
 package dev.uhv.cli;
 
 import dev.uhv.emulate.Personality;
+import dev.uhv.exec.FastTransport;
+import dev.uhv.exec.TransportKind;
 import dev.uhv.exec.VmConfig;
 import dev.uhv.linux.Sched;
 import dev.uhv.loader.BootModule;
@@ -91,6 +93,12 @@ final class RunOptions {
                     + "sees the host's values). `uhv doctor` says what auto uses here.")
     String sensitive;
 
+    @Option(names = "--transport", paramLabel = "ptrace|fast",
+            description = "How traps reach uhv. fast (the default where the host supports it): the guest process's "
+                    + "own signal handler hands each trap over shared memory, with no ptrace stop. ptrace: "
+                    + "PTRACE_SYSEMU stops, slower, works wherever ptrace does. `uhv doctor` says which is used here.")
+    String transport;
+
     @Option(names = "--trace", paramLabel = "PATH",
             description = "Write a JSON Lines trace to PATH: each emulated instruction (rip, text, family, whether it "
                     + "trapped on a patch), each page the code scanner scans or drops, and at the end every patched "
@@ -160,6 +168,7 @@ final class RunOptions {
             case "off" -> SensitiveMode.OFF;
             default -> throw new UserError("--sensitive " + sensitive + ": expected auto, fault, patch or off");
         };
+        TransportKind transportKind = transportKind();
         checkDumpWritable();
         OutputStream serialOut = parse("--serial", serial, OutputSpec::parse).open("--serial");
         OutputStream debugconOut = parse("--debugcon", debugcon, OutputSpec::parse).open("--debugcon");
@@ -173,7 +182,7 @@ final class RunOptions {
         }
         return new VmConfig(image, imageName, fmt, load, entryAddr, memSize, rsp, pin, serialOut, debugconOut,
                 ignoreMsrs, limit, traps, trapRdtsc, abi, append == null ? "" : append, bootModules, sensitiveMode,
-                traceOut);
+                traceOut, transportKind);
     }
 
     /**
@@ -241,6 +250,23 @@ final class RunOptions {
 
     boolean dumpToStdout() {
         return "-".equals(dumpState);
+    }
+
+    private TransportKind transportKind() throws UserError {
+        if (transport == null) {
+            return TransportKind.preferred();
+        }
+        return switch (transport) {
+            case "ptrace" -> TransportKind.PTRACE;
+            case "fast" -> {
+                if (!FastTransport.supported()) {
+                    throw new UserError("--transport fast: this host lacks FSGSBASE for user code (Linux 5.9+ on a CPU "
+                            + "with it), which the fast transport needs; use --transport ptrace");
+                }
+                yield TransportKind.FAST;
+            }
+            default -> throw new UserError("--transport " + transport + ": expected ptrace or fast");
+        };
     }
 
     private int pinCpu() throws UserError {

@@ -20,28 +20,7 @@ import java.nio.file.Path;
  * thread that called {@link #start}: that thread is the tracer. Per trap: one waitpid, one
  * GETREGS, one SETREGS, one SYSEMU, and no allocation.
  */
-public final class PtraceTransport implements AutoCloseable, SignalInfo {
-    /**
-     * Flags for uhv-child: ask for CPUID and RDTSC faulting; map guest RAM without execute permission
-     * (for the code scanner, which makes pages executable through {@link #protect}).
-     */
-    public static final int FLAG_CPUID_FAULT = 1, FLAG_TSC_FAULT = 2, FLAG_NX_RAM = 4;
-    /**
-     * Reported by uhv-child: where it put a flat data segment for virtual CPL0's SS: its first TLS
-     * slot in the GDT (selector 0x63), or, where the host has no i386 set_thread_area, entry 0 of an
-     * LDT of its own (selector 0x7, which makes every switch to the child reload the LDT).
-     */
-    public static final int ACTIVE_KERNEL_SS_GDT = 4, ACTIVE_KERNEL_SS_LDT = 8;
-    /** GDT entry 12 (the first TLS slot), RPL 3; LDT entry 0, RPL 3. */
-    public static final int KERNEL_SS_GDT_SELECTOR = (12 << 3) | 3, KERNEL_SS_LDT_SELECTOR = (0 << 3) | 4 | 3;
-
-    /** The selector of the CPL0 stack segment the child has, or 0. */
-    public int kernelStackSelector() {
-        if ((activeFeatures & ACTIVE_KERNEL_SS_GDT) != 0) {
-            return KERNEL_SS_GDT_SELECTOR;
-        }
-        return (activeFeatures & ACTIVE_KERNEL_SS_LDT) != 0 ? KERNEL_SS_LDT_SELECTOR : 0;
-    }
+public final class PtraceTransport implements Transport {
     /** SIGTRAP | 0x80: a system-call stop under PTRACE_O_TRACESYSGOOD. */
     private static final int SYSCALL_STOP = Signals.SIGTRAP | 0x80;
     private static final int SI_CODE_OFFSET = 8, SI_ADDR_OFFSET = 16;
@@ -64,14 +43,10 @@ public final class PtraceTransport implements AutoCloseable, SignalInfo {
     private int lastExitCode;
     private int activeFeatures;
 
-    /**
-     * Starts uhv-child with guest RAM (memfd) mapped at [mapAddress, mapAddress + mapLength) from
-     * fileOffset, and waits for its stop. The registers then hold the child's own state (the host's
-     * selectors), to be replaced by the guest's initial state.
-     */
+    @Override
     public void start(Path childExecutable, int memfd, long mapAddress, long mapLength, long fileOffset, int cpu,
                       int flags) throws ChildSetupException {
-        pid = UhvNative.spawnChild(childExecutable.toString(), memfd, mapAddress, mapLength, fileOffset, cpu, flags);
+        pid = UhvNative.spawnChild(childExecutable.toString(), memfd, mapAddress, mapLength, fileOffset, cpu, flags, -1);
         Wait.waitpid(pid, status, 0);
         int st = status[0];
         if (Wait.exited(st)) {
@@ -104,24 +79,27 @@ public final class PtraceTransport implements AutoCloseable, SignalInfo {
         return pid;
     }
 
-    /** FLAG_CPUID_FAULT / FLAG_TSC_FAULT bits for the faulting the child really has. */
+    @Override
     public int activeFeatures() {
         return activeFeatures;
     }
 
+    @Override
     public RegisterFile registers() {
         return regs;
     }
 
+    @Override
     public void loadRegisters() {
         Ptrace.getRegs(pid, regsAddress);
     }
 
+    @Override
     public void storeRegisters() {
         Ptrace.setRegs(pid, regsAddress);
     }
 
-    /** Resumes the guest (no signal delivered) and waits for its next stop. */
+    @Override
     public StopKind resume() {
         Ptrace.sysemu(pid, 0);
         siginfoLoaded = false;
@@ -144,10 +122,8 @@ public final class PtraceTransport implements AutoCloseable, SignalInfo {
         return StopKind.KILLED;
     }
 
-    /**
-     * Runs the instruction at rip alone (the stored registers), with system calls still emulated, and
-     * waits for the stop after it: a SIGTRAP when it completed, or the signal it faulted with.
-     */
+    /** PTRACE_SYSEMU_SINGLESTEP: system calls are still emulated. */
+    @Override
     public StopKind singleStep() {
         Ptrace.sysemuSingleStep(pid, 0);
         siginfoLoaded = false;
@@ -155,12 +131,11 @@ public final class PtraceTransport implements AutoCloseable, SignalInfo {
     }
 
     /**
-     * Changes the protection of guest pages in the child, from the child's own uhv_child_mprotect
-     * (the only place its seccomp wall allows mprotect from): rip there with the arguments in rdi,
-     * rsi, rdx, resumed with PTRACE_CONT so that its syscall runs, until the int3 after it. The
-     * guest's registers are put back at once, from {@link #registers()}: load them first after a
-     * stop. Only between a stop and the next resume.
+     * From the child's uhv_child_mprotect: rip there with the arguments in rdi, rsi, rdx, resumed with
+     * PTRACE_CONT so that its syscall runs, until the int3 after it. The guest's registers are put back
+     * at once, from {@link #registers()}: load them first after a stop.
      */
+    @Override
     public void protect(long address, long length, int prot) {
         stubRegs.setRip(mprotectStub);
         stubRegs.setGpr(RegisterFile.GPR_RAX, Mman.SYS_MPROTECT);
@@ -188,11 +163,12 @@ public final class PtraceTransport implements AutoCloseable, SignalInfo {
         }
     }
 
-    /** The signal of the last SIGNAL stop or KILLED end. */
+    @Override
     public int lastSignal() {
         return lastSignal;
     }
 
+    @Override
     public int lastExitCode() {
         return lastExitCode;
     }
@@ -218,10 +194,7 @@ public final class PtraceTransport implements AutoCloseable, SignalInfo {
         }
     }
 
-    /**
-     * Makes a running guest stop soon (timeout, Ctrl-C): from any thread, a SIGUSR1 that the tracer
-     * sees as a signal stop and never delivers.
-     */
+    @Override
     public void poke() {
         int p = pid;
         if (p > 0 && !reaped) {

@@ -80,7 +80,9 @@ public final class Vm implements AutoCloseable {
     private final Machine machine;
     /** The vkern system call ABI, with --personality vkern only. */
     private final VkernPersonality vkern;
-    private final PtraceTransport transport = new PtraceTransport();
+    private final Transport transport;
+    /** The CPU the vCPU thread is pinned to (the child's, or beside it for the fast transport), or -1. */
+    private final int vcpuThreadCpu;
     private volatile ExitReason stopRequest;
     private volatile String stopDetail;
     /** A device's request to end the run (debug exit, reset, shutdown), taken once its instruction completes. */
@@ -101,6 +103,15 @@ public final class Vm implements AutoCloseable {
         this.ram = ram;
         this.loaded = loaded;
         this.mapStart = mapStart;
+        if (config.transport() == TransportKind.FAST) {
+            vcpuThreadCpu = config.cpu() < 0 ? -1 : Sched.neighbourCpu(config.cpu());
+            // Polling pays only where the two sides run at once, on two CPUs.
+            boolean twoCpus = config.cpu() < 0 ? Sched.allowedCpus().cardinality() > 1 : vcpuThreadCpu != config.cpu();
+            transport = new FastTransport(twoCpus);
+        } else {
+            vcpuThreadCpu = config.cpu();
+            transport = new PtraceTransport();
+        }
         uart = new Uart16550(IrqLine.NONE, config.serial());
         debugcon = new DebugCon(config.debugcon());
         ports.register(Uart16550.COM1_BASE, 8, uart);
@@ -269,16 +280,16 @@ public final class Vm implements AutoCloseable {
         long traps = 0;
         try {
             if (config.cpu() >= 0) {
-                Sched.pinCurrentThread(config.cpu());
+                Sched.pinCurrentThread(vcpuThreadCpu);
                 Sched.reserveCpuForCurrentThread(config.cpu());
             }
             SensitiveMode sensitive = config.sensitive();
-            int flags = (sensitive.requestsCpuidFaulting() ? PtraceTransport.FLAG_CPUID_FAULT : 0)
-                    | (sensitive.scans() ? PtraceTransport.FLAG_NX_RAM : 0)
-                    | (config.trapRdtsc() ? PtraceTransport.FLAG_TSC_FAULT : 0);
+            int flags = (sensitive.requestsCpuidFaulting() ? Transport.FLAG_CPUID_FAULT : 0)
+                    | (sensitive.scans() ? Transport.FLAG_NX_RAM : 0)
+                    | (config.trapRdtsc() ? Transport.FLAG_TSC_FAULT : 0);
             transport.start(NativeExecutables.childLauncher(), ram.fd(), mapStart, ram.size() - mapStart, mapStart,
                     config.cpu(), flags);
-            cpuidFaulting = (transport.activeFeatures() & PtraceTransport.FLAG_CPUID_FAULT) != 0;
+            cpuidFaulting = (transport.activeFeatures() & Transport.FLAG_CPUID_FAULT) != 0;
             started = true;
             reportFaultingFeatures(transport.activeFeatures());
             if (sensitive.scans()) {
@@ -291,7 +302,7 @@ public final class Vm implements AutoCloseable {
             }
             handler = new TrapHandler(machine, EmulatorTable.standard(personality), codePages);
             handler.setTrace(trace);
-            machine.setRdtscTrapped((transport.activeFeatures() & PtraceTransport.FLAG_TSC_FAULT) != 0);
+            machine.setRdtscTrapped((transport.activeFeatures() & Transport.FLAG_TSC_FAULT) != 0);
             cpu.useKernelStackSelector(transport.kernelStackSelector());
             setInitialState(transport.registers());
             transport.storeRegisters();
@@ -345,6 +356,8 @@ public final class Vm implements AutoCloseable {
             }
         } catch (ChildSetupException e) {
             end = new Outcome.Stop(ExitReason.HOST_ERROR, e.getMessage());
+        } catch (TrapPageException e) {
+            end = new Outcome.Stop(ExitReason.GUEST_CRASH, e.getMessage());
         } catch (RuntimeException e) {
             // the summary line carries the message; the stack trace is for -v
             log.debug("uhv failed while running the guest", e);
@@ -414,20 +427,23 @@ public final class Vm implements AutoCloseable {
     }
 
     private void reportFaultingFeatures(int active) {
-        if (config.sensitive() == SensitiveMode.FAULT && (active & PtraceTransport.FLAG_CPUID_FAULT) == 0) {
+        if (config.sensitive() == SensitiveMode.FAULT && (active & Transport.FLAG_CPUID_FAULT) == 0) {
             log.warn("cpuid is not intercepted on this host (no CPUID faulting; --sensitive patch or auto would scan "
                     + "for it): the guest sees the host's CPUID");
         }
-        if (config.trapRdtsc() && (active & PtraceTransport.FLAG_TSC_FAULT) == 0) {
+        if (config.trapRdtsc() && (active & Transport.FLAG_TSC_FAULT) == 0) {
             log.warn("rdtsc cannot be intercepted on this host (PR_SET_TSC refused): --rdtsc trap has no effect");
         }
     }
 
-    /** Only uhv's seccomp wall kills with SIGSYS: a system call that escaped PTRACE_SYSEMU was stopped. */
+    /**
+     * Only uhv's seccomp wall kills with SIGSYS: a system call that uhv does not trap (outside
+     * PTRACE_SYSEMU, or not from guest RAM with the fast transport) was stopped.
+     */
     private static Outcome killed(int signal) {
         if (signal == Signals.SIGSYS) {
             return Outcome.stop(ExitReason.GUEST_SYSCALL, "the seccomp wall killed the guest process: guest code "
-                    + "reached a host system call outside PTRACE_SYSEMU (the vsyscall page?); it did not run");
+                    + "reached a host system call that uhv does not trap (the vsyscall page?); it did not run");
         }
         return Outcome.stop(ExitReason.GUEST_CRASH, "the guest process was killed by " + Signals.name(signal));
     }

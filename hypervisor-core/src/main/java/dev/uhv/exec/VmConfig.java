@@ -32,12 +32,13 @@ import java.util.List;
  * @param modules      a multiboot kernel's modules (--module), in order
  * @param sensitive    how the sensitive instructions that do not fault are intercepted (--sensitive)
  * @param trace        where the JSON Lines trace goes (--trace), or null for none; uhv closes it
+ * @param transport    how traps reach uhv (--transport)
  */
 public record VmConfig(byte[] image, String imageName, ImageFormat format, long loadAddress, Long entry,
                        long memSize, Long stackPointer, int cpu, OutputStream serial, OutputStream debugcon,
                        boolean ignoreMsrs, Duration timeout, long maxTraps, boolean trapRdtsc,
                        Personality personality, String commandLine, List<BootModule> modules,
-                       SensitiveMode sensitive, OutputStream trace) {
+                       SensitiveMode sensitive, OutputStream trace, TransportKind transport) {
     /** memSize for "{@link #DEFAULT_MEM_SIZE}, or as much as the image and the stack need" (no --mem). */
     public static final long AUTOMATIC_MEM_SIZE = 0;
 

@@ -77,6 +77,16 @@ public final class Sched {
         return allowedCpus().length() - 1;
     }
 
+    /**
+     * The CPU for a thread that works beside one pinned to cpu: the highest other CPU this process
+     * may use, or cpu itself when it is the only one.
+     */
+    public static int neighbourCpu(int cpu) {
+        BitSet others = allowedCpus();
+        others.clear(cpu);
+        return others.isEmpty() ? cpu : others.length() - 1;
+    }
+
     /** The CPU the calling thread runs on now. */
     public static int currentCpu() {
         return LibC.sched_getcpu();

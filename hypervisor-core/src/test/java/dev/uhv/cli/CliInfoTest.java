@@ -71,6 +71,12 @@ class CliInfoTest {
         String cpuidBy = dev.uhv.exec.ChildProbe.run().cpuidFaulting() ? "CPUID faulting" : "the code scanner";
         assertTrue(c.stdout().contains("[info] --sensitive auto (the default) here: cpuid by " + cpuidBy + ", the "
                 + "others by the code scanner\n"), c.stdout());
+        // The fast transport's child ran its handler's mprotect behind its own wall, or doctor says why not.
+        boolean fast = dev.uhv.exec.FastTransport.supported();
+        assertTrue(c.stdout().lines().anyMatch(l -> l.startsWith(fast ? "[ok]   fast transport: the guest process's "
+                + "own signal handler" : "[warn] fast transport: ")), c.stdout());
+        assertTrue(c.stdout().contains("[info] --transport " + (fast ? "fast" : "ptrace") + " (the default) here\n"),
+                c.stdout());
         assertTrue(c.stdout().contains("uhv doctor: this host can run uhv guests"), c.stdout());
         assertTrue(c.stdout().lines().noneMatch(l -> l.startsWith("[FAIL]")), c.stdout());
         Checks.assertNoChildProcess();

@@ -19,7 +19,8 @@ class AutomaticRamSizeTest {
     private static VmConfig raw(long loadAddress, int length, Long stack) {
         return new VmConfig(new byte[length], "test", ImageFormat.RAW, loadAddress, null,
                 VmConfig.AUTOMATIC_MEM_SIZE, stack, -1, OutputStream.nullOutputStream(),
-                OutputStream.nullOutputStream(), false, null, 0, false, Personality.DEFAULT, "", List.of(), SensitiveMode.AUTO, null);
+                OutputStream.nullOutputStream(), false, null, 0, false, Personality.DEFAULT, "", List.of(), SensitiveMode.AUTO, null,
+                TransportKind.PTRACE);
     }
 
     @Test
@@ -53,7 +54,8 @@ class AutomaticRamSizeTest {
                 .putInt(0x100000);
         VmConfig config = new VmConfig(kernel, "test", null, 0x100000, null, VmConfig.AUTOMATIC_MEM_SIZE,
                 null, -1, OutputStream.nullOutputStream(), OutputStream.nullOutputStream(), false, null, 0, false,
-                Personality.DEFAULT, "", List.of(new BootModule("initrd", new byte[100 << 20], "")), SensitiveMode.AUTO, null);
+                Personality.DEFAULT, "", List.of(new BootModule("initrd", new byte[100 << 20], "")), SensitiveMode.AUTO, null,
+                TransportKind.PTRACE);
 
         // The module from 0x102000 to 0x6502000, 1 MiB of stack, rounded up to 2 MiB.
         assertEquals(0x6800000L, Vm.automaticRamSize(config));
@@ -63,7 +65,8 @@ class AutomaticRamSizeTest {
     void anImageThatDoesNotParseGetsTheDefaultAndTheLoaderSaysWhy() {
         VmConfig notElf = new VmConfig(new byte[16], "test", ImageFormat.ELF, 0x100000, null,
                 VmConfig.AUTOMATIC_MEM_SIZE, null, -1, OutputStream.nullOutputStream(),
-                OutputStream.nullOutputStream(), false, null, 0, false, Personality.DEFAULT, "", List.of(), SensitiveMode.AUTO, null);
+                OutputStream.nullOutputStream(), false, null, 0, false, Personality.DEFAULT, "", List.of(), SensitiveMode.AUTO, null,
+                TransportKind.PTRACE);
         assertEquals(VmConfig.DEFAULT_MEM_SIZE, Vm.automaticRamSize(notElf));
     }
 }

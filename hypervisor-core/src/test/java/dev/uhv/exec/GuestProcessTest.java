@@ -73,7 +73,7 @@ class GuestProcessTest {
             }
             assertEquals("uhv-child", Files.readSymbolicLink(proc.resolve("exe")).getFileName().toString(),
                     "a small native program, never a copy of the JVM");
-            assertEquals(0, t.activeFeatures() & (PtraceTransport.FLAG_CPUID_FAULT | PtraceTransport.FLAG_TSC_FAULT),
+            assertEquals(0, t.activeFeatures() & (Transport.FLAG_CPUID_FAULT | Transport.FLAG_TSC_FAULT),
                     "no faulting was asked for");
             assertEquals(0x63, t.kernelStackSelector(), "the child's first TLS slot holds the CPL0 stack segment");
 

@@ -29,7 +29,7 @@ public final class Guests {
     public static VmConfig config(String file, OutputStream serial, Duration timeout) {
         return new VmConfig(bytes(file), file, null, VmConfig.DEFAULT_LOAD_ADDRESS, null, VmConfig.AUTOMATIC_MEM_SIZE,
                 null, -1, serial, OutputStream.nullOutputStream(), false, timeout, 0, false, Personality.DEFAULT, "",
-                List.of(), SensitiveMode.AUTO, null);
+                List.of(), SensitiveMode.AUTO, null, TestTransport.kind());
     }
 
     public static byte[] bytes(String file) {

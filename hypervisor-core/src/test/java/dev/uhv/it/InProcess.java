@@ -50,8 +50,9 @@ public final class InProcess {
         }
     }
 
-    /** Main.execute(args) with stdout and stderr captured. */
-    public static Call call(String... args) {
+    /** Main.execute(args) with stdout and stderr captured (a run gets this pass's --transport). */
+    public static Call call(String... uhvArgs) {
+        String[] args = TestTransport.apply(uhvArgs);
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -61,7 +61,7 @@ public final class UhvProcess {
             cmd.addAll(JVM_FLAGS);
             cmd.addAll(jvmFlags);
             cmd.addAll(jvmArgs);
-            cmd.addAll(Arrays.asList(uhvArgs));
+            cmd.addAll(Arrays.asList(TestTransport.apply(uhvArgs)));
             return cmd;
         }
 

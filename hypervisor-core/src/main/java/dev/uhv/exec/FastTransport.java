@@ -1,0 +1,296 @@
+package dev.uhv.exec;
+
+import dev.uhv.cpu.RegisterFile;
+import dev.uhv.cpu.Rflags;
+import dev.uhv.linux.Errno;
+import dev.uhv.linux.ErrnoException;
+import dev.uhv.linux.Mman;
+import dev.uhv.linux.Signals;
+import dev.uhv.linux.UhvNative;
+import dev.uhv.linux.Wait;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * Moves traps without ptrace stops: uhv-child's own signal handler posts each trap's registers on a
+ * shared {@link TrapPage} and waits; this side reads them with plain memory access, and answers by
+ * writing registers back and bumping a sequence word. Both sides spin briefly and then sleep on a
+ * futex, so a trap costs about a signal delivery plus a cache-line hand-off when the child and the
+ * vCPU thread run on two CPUs, and a futex wake-up when they share one.
+ *
+ * <p>The child is not traced: containment is its seccomp wall alone, which turns the guest's system
+ * calls into SIGSYS for the handler and allows nothing else but the handler's own futex, mprotect and
+ * rt_sigreturn, from their instructions. The page is writable by the guest, so each post is checked
+ * (its sequence number, the signal, the selectors' privilege level) and a bad one ends the run with
+ * {@link TrapPageException}. Per trap: no native call while spinning, two bulk copies of the
+ * registers, no allocation.
+ */
+public final class FastTransport implements Transport {
+    /** uhv-child's flag for this transport. */
+    static final int FLAG_FAST = 8;
+    /** How long the vCPU thread polls before it sleeps, when the child has a CPU of its own. */
+    private static final long SPIN_NANOS = 100_000;
+    /** The child's polls before it sleeps (about 50-200 us of PAUSE), likewise. */
+    private static final int CHILD_SPIN_POLLS = 4000;
+    /** How long one futex sleep lasts before uhv checks that the child still lives. */
+    private static final long SLEEP_SLICE_NANOS = 50_000_000;
+
+    private final ByteBuffer regsBuffer = ByteBuffer.allocateDirect(RegisterFile.SIZE).order(ByteOrder.nativeOrder());
+    private final RegisterFile regs = new RegisterFile(regsBuffer);
+    private final int[] status = new int[1];
+    private final boolean spin;
+    private TrapPage page;
+    private long pageAddress;
+    private volatile int pid = -1;
+    private volatile boolean reaped;
+    /** The trap_seq of the last post seen. */
+    private int seq;
+    private int lastSignal, lastCode, lastExitCode, activeFeatures;
+    private long lastAddress;
+
+    /**
+     * @param spin whether to poll before sleeping: only when the child and the vCPU thread are pinned
+     *             to different CPUs (on one CPU, polling would only take time from the other side)
+     */
+    public FastTransport(boolean spin) {
+        this.spin = spin;
+    }
+
+    /** Whether this host can run the fast transport: the handler needs rdfsbase/wrfsbase. */
+    public static boolean supported() {
+        return UhvNative.hasFsGsBase();
+    }
+
+    @Override
+    public void start(Path childExecutable, int memfd, long mapAddress, long mapLength, long fileOffset, int cpu,
+                      int flags) throws ChildSetupException {
+        if (!supported()) {
+            throw new ChildSetupException("the fast transport needs FSGSBASE (Linux 5.9 or later on a CPU with it); "
+                    + "use --transport ptrace");
+        }
+        int pageFd = Mman.memfdCreate("uhv-trap-page", 0);
+        try {
+            Mman.ftruncate(pageFd, TrapPage.SIZE);
+            pageAddress = Mman.mmap(0, TrapPage.SIZE, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_SHARED, pageFd, 0);
+            page = new TrapPage(Mman.buffer(pageAddress, TrapPage.SIZE), pageAddress);
+            page.setSpinLimit(spin ? CHILD_SPIN_POLLS : 0);
+            pid = UhvNative.spawnChild(childExecutable.toString(), memfd, mapAddress, mapLength, fileOffset, cpu,
+                    flags | FLAG_FAST, pageFd);
+        } finally {
+            Mman.close(pageFd); // the mappings keep the page
+        }
+        StopKind first = awaitPost();
+        if (first == StopKind.EXITED) {
+            throw ChildSetupException.fromExitCode(lastExitCode);
+        }
+        if (first == StopKind.KILLED) {
+            throw new ChildSetupException("the guest process was killed by " + Signals.name(lastSignal)
+                    + " before it was ready");
+        }
+        if (page.magic() != TrapPage.MAGIC || page.version() != TrapPage.VERSION || lastSignal != Signals.SIGILL) {
+            close();
+            throw new ChildSetupException("the guest process did not hand over its first trap as expected "
+                    + "(a uhv-child of another version?)");
+        }
+        activeFeatures = page.active();
+        loadRegisters();
+    }
+
+    @Override
+    public int activeFeatures() {
+        return activeFeatures;
+    }
+
+    @Override
+    public RegisterFile registers() {
+        return regs;
+    }
+
+    @Override
+    public void loadRegisters() {
+        page.copyRegistersTo(regsBuffer);
+        // The kernel always reports user selectors; anything else was written by the guest.
+        if ((regs.cs() & 3) != 3 || (regs.ss() & 3) != 3) {
+            throw new TrapPageException(String.format("selectors cs 0x%x ss 0x%x", regs.cs(), regs.ss()));
+        }
+    }
+
+    @Override
+    public void storeRegisters() {
+        page.copyRegistersFrom(regsBuffer);
+    }
+
+    @Override
+    public StopKind resume() {
+        answer(TrapPage.COMMAND_RESUME);
+        return awaitPost();
+    }
+
+    /**
+     * With TF set for the guest's next instruction (the signal frame's flags, restored by
+     * sigreturn): one instruction, then a #DB the handler posts as SIGTRAP (TRAP_TRACE). TF is then
+     * cleared again on the page, unless the guest had set it itself.
+     */
+    @Override
+    public StopKind singleStep() {
+        RegisterFile onPage = page.registers();
+        boolean guestTf = (onPage.rflags() & Rflags.TF) != 0;
+        onPage.setRflags(onPage.rflags() | Rflags.TF);
+        StopKind stop = resume();
+        if (!guestTf && (stop == StopKind.SIGNAL || stop == StopKind.SYSCALL)) {
+            onPage.setRflags(onPage.rflags() & ~Rflags.TF);
+        }
+        return stop;
+    }
+
+    /** Asks the handler, waiting on the page, to make the mprotect call; the trap's fields stay. */
+    @Override
+    public void protect(long address, long length, int prot) {
+        int signal = lastSignal, code = lastCode;
+        long faultAddress = lastAddress;
+        page.setArguments(address, length, prot);
+        answer(TrapPage.COMMAND_MPROTECT);
+        StopKind reply = awaitPost();
+        if (reply != StopKind.SIGNAL || lastSignal != 0) {
+            throw new IllegalStateException(String.format("the guest process did not come back from mprotect(0x%x, "
+                    + "0x%x, %d): %s %s", address, length, prot, reply, Signals.name(lastSignal)));
+        }
+        long ret = page.result();
+        lastSignal = signal;
+        lastCode = code;
+        lastAddress = faultAddress;
+        if (ret != 0) {
+            throw new IllegalStateException(String.format("mprotect(0x%x, 0x%x, %d) in the guest process failed: "
+                    + "errno %d", address, length, prot, -ret));
+        }
+    }
+
+    private void answer(int command) {
+        page.setCommand(command);
+        page.setReplySeq(seq); // volatile: the read of child_waiting below cannot pass it
+        if (page.childWaiting()) {
+            UhvNative.futexWake(page.replySeqAddress());
+        }
+    }
+
+    /**
+     * Waits for the child's next post: polls for SPIN_NANOS (when spinning), then sleeps on trap_seq
+     * in slices, checking between them that the child still lives.
+     */
+    private StopKind awaitPost() {
+        long spinUntil = spin ? System.nanoTime() + SPIN_NANOS : 0;
+        int polls = 0;
+        while (page.trapSeq() == seq) {
+            if (spin && (++polls & 63) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            if (spin && System.nanoTime() < spinUntil) {
+                continue;
+            }
+            page.setParentWaiting(true); // volatile, before the futex rechecks trap_seq: no lost wake-up
+            if (page.trapSeq() == seq) {
+                UhvNative.futexWait(page.trapSeqAddress(), seq, SLEEP_SLICE_NANOS);
+            }
+            page.setParentWaiting(false);
+            if (page.trapSeq() == seq && childEnded()) {
+                return lastSignal == 0 ? StopKind.EXITED : StopKind.KILLED;
+            }
+        }
+        int posted = page.trapSeq();
+        if (posted != seq + 1) {
+            throw new TrapPageException("trap sequence " + Integer.toUnsignedString(seq) + " followed by "
+                    + Integer.toUnsignedString(posted));
+        }
+        seq = posted;
+        lastSignal = page.signal();
+        lastCode = page.code();
+        lastAddress = page.address();
+        if (!isPostedSignal(lastSignal)) {
+            throw new TrapPageException("signal " + lastSignal);
+        }
+        return lastSignal == Signals.SIGSYS ? StopKind.SYSCALL : StopKind.SIGNAL;
+    }
+
+    /** What the child's handler takes (fast.c), and 0 for a command's reply. */
+    private static boolean isPostedSignal(int signal) {
+        return switch (signal) {
+            case 0, Signals.SIGSEGV, Signals.SIGILL, Signals.SIGTRAP, Signals.SIGFPE, Signals.SIGBUS, Signals.SIGSYS,
+                    Signals.SIGUSR1 -> true;
+            default -> false;
+        };
+    }
+
+    /** Reaps the child if it has ended: lastSignal is then its killing signal, or 0 with lastExitCode. */
+    private boolean childEnded() {
+        if (Wait.waitpid(pid, status, Wait.WNOHANG) == 0) {
+            return false;
+        }
+        reaped = true;
+        int st = status[0];
+        if (Wait.exited(st)) {
+            lastSignal = 0;
+            lastExitCode = Wait.exitCode(st);
+        } else {
+            lastSignal = Wait.termSignal(st);
+        }
+        return true;
+    }
+
+    @Override
+    public int lastSignal() {
+        return lastSignal;
+    }
+
+    @Override
+    public int lastExitCode() {
+        return lastExitCode;
+    }
+
+    @Override
+    public int code() {
+        return lastCode;
+    }
+
+    @Override
+    public long address() {
+        return lastAddress;
+    }
+
+    /** SIGUSR1, which the child's handler posts as a stop of its own (and never a trap). */
+    @Override
+    public void poke() {
+        int p = pid;
+        if (p > 0 && !reaped) {
+            try {
+                Signals.kill(p, Signals.SIGUSR1);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ESRCH) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        int p = pid;
+        if (p > 0 && !reaped) {
+            try {
+                Signals.kill(p, Signals.SIGKILL);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ESRCH) {
+                    throw e;
+                }
+            }
+            Wait.waitpid(p, status, 0);
+            reaped = true;
+        }
+        if (pageAddress != 0) {
+            Mman.munmap(pageAddress, TrapPage.SIZE);
+            pageAddress = 0;
+        }
+    }
+}
