@@ -12,6 +12,7 @@ import dev.uhv.linux.Wait;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 
 /**
  * Moves traps without ptrace stops: uhv-child's own signal handler posts each trap's registers on a
@@ -30,23 +31,19 @@ import java.nio.file.Path;
 public final class FastTransport implements Transport {
     /** uhv-child's flag for this transport. */
     static final int FLAG_FAST = 8;
-    /** How long the vCPU thread polls before it sleeps, when the child has a CPU of its own. */
-    private static final long SPIN_NANOS = 100_000;
-    /** The child's polls before it sleeps (about 50-200 us of PAUSE), likewise. */
+    /** The child's polls before it sleeps (about 50-200 us of PAUSE), when it has a CPU of its own. */
     private static final int CHILD_SPIN_POLLS = 4000;
-    /** How long one futex sleep lasts before uhv checks that the child still lives. */
-    private static final long SLEEP_SLICE_NANOS = 50_000_000;
 
     private final ByteBuffer regsBuffer = ByteBuffer.allocateDirect(RegisterFile.SIZE).order(ByteOrder.nativeOrder());
     private final RegisterFile regs = new RegisterFile(regsBuffer);
     private final int[] status = new int[1];
+    private final BooleanSupplier childEnded = this::childEnded; // built once: no allocation per trap
     private final boolean spin;
     private TrapPage page;
+    private TrapExchange exchange;
     private long pageAddress;
     private volatile int pid = -1;
     private volatile boolean reaped;
-    /** The trap_seq of the last post seen. */
-    private int seq;
     private int lastSignal, lastCode, lastExitCode, activeFeatures;
     private long lastAddress;
 
@@ -76,6 +73,7 @@ public final class FastTransport implements Transport {
             pageAddress = Mman.mmap(0, TrapPage.SIZE, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_SHARED, pageFd, 0);
             page = new TrapPage(Mman.buffer(pageAddress, TrapPage.SIZE), pageAddress);
             page.setSpinLimit(spin ? CHILD_SPIN_POLLS : 0);
+            exchange = new TrapExchange(page, spin);
             pid = UhvNative.spawnChild(childExecutable.toString(), memfd, mapAddress, mapLength, fileOffset, cpu,
                     flags | FLAG_FAST, pageFd);
         } finally {
@@ -153,7 +151,7 @@ public final class FastTransport implements Transport {
         page.setArguments(address, length, prot);
         answer(TrapPage.COMMAND_MPROTECT);
         StopKind reply = awaitPost();
-        if (reply != StopKind.SIGNAL || lastSignal != 0) {
+        if (reply != StopKind.SIGNAL || lastSignal != TrapExchange.REPLY) {
             throw new IllegalStateException(String.format("the guest process did not come back from mprotect(0x%x, "
                     + "0x%x, %d): %s %s", address, length, prot, reply, Signals.name(lastSignal)));
         }
@@ -168,64 +166,23 @@ public final class FastTransport implements Transport {
     }
 
     private void answer(int command) {
-        page.setCommand(command);
-        page.setReplySeq(seq); // volatile: the read of child_waiting below cannot pass it
-        if (page.childWaiting()) {
-            UhvNative.futexWake(page.replySeqAddress());
-        }
+        exchange.answer(command);
     }
 
-    /**
-     * Waits for the child's next post: polls for SPIN_NANOS (when spinning), then sleeps on trap_seq
-     * in slices, checking between them that the child still lives.
-     */
+    /** The child's next post, into the last* fields; its end (EXITED, KILLED) when it ended instead. */
     private StopKind awaitPost() {
-        long spinUntil = spin ? System.nanoTime() + SPIN_NANOS : 0;
-        int polls = 0;
-        while (page.trapSeq() == seq) {
-            if (spin && (++polls & 63) != 0) {
-                Thread.onSpinWait();
-                continue;
-            }
-            if (spin && System.nanoTime() < spinUntil) {
-                continue;
-            }
-            page.setParentWaiting(true); // volatile, before the futex rechecks trap_seq: no lost wake-up
-            if (page.trapSeq() == seq) {
-                UhvNative.futexWait(page.trapSeqAddress(), seq, SLEEP_SLICE_NANOS);
-            }
-            page.setParentWaiting(false);
-            if (page.trapSeq() == seq && childEnded()) {
-                return lastSignal == 0 ? StopKind.EXITED : StopKind.KILLED;
-            }
+        if (!exchange.awaitPost(childEnded)) {
+            return lastSignal == 0 ? StopKind.EXITED : StopKind.KILLED;
         }
-        int posted = page.trapSeq();
-        if (posted != seq + 1) {
-            throw new TrapPageException("trap sequence " + Integer.toUnsignedString(seq) + " followed by "
-                    + Integer.toUnsignedString(posted));
-        }
-        seq = posted;
         lastSignal = page.signal();
         lastCode = page.code();
         lastAddress = page.address();
-        if (!isPostedSignal(lastSignal)) {
-            throw new TrapPageException("signal " + lastSignal);
-        }
         return lastSignal == Signals.SIGSYS ? StopKind.SYSCALL : StopKind.SIGNAL;
-    }
-
-    /** What the child's handler takes (fast.c), and 0 for a command's reply. */
-    private static boolean isPostedSignal(int signal) {
-        return switch (signal) {
-            case 0, Signals.SIGSEGV, Signals.SIGILL, Signals.SIGTRAP, Signals.SIGFPE, Signals.SIGBUS, Signals.SIGSYS,
-                    Signals.SIGUSR1 -> true;
-            default -> false;
-        };
     }
 
     /** Reaps the child if it has ended: lastSignal is then its killing signal, or 0 with lastExitCode. */
     private boolean childEnded() {
-        if (Wait.waitpid(pid, status, Wait.WNOHANG) == 0) {
+        if (reaped || Wait.waitpid(pid, status, Wait.WNOHANG) == 0) {
             return false;
         }
         reaped = true;
