@@ -103,37 +103,47 @@ static inline uint64_t read_gs_base(void) {
         v_ & 0xffff;                                                                               \
     })
 
+/* Stores only what changed: a register line of the page that the trap left alone stays shared with
+ * uhv's CPU, and uhv's read of it is a hit there instead of a transfer from this CPU. */
+#define PUT(field, value)                                                                          \
+    do {                                                                                           \
+        uint64_t v_ = (uint64_t)(value);                                                           \
+        if ((field) != v_) {                                                                       \
+            (field) = v_;                                                                          \
+        }                                                                                          \
+    } while (0)
+
 static void save_registers(struct user_regs_struct *r, const greg_t *g, int sig) {
-    r->r15 = g[REG_R15];
-    r->r14 = g[REG_R14];
-    r->r13 = g[REG_R13];
-    r->r12 = g[REG_R12];
-    r->rbp = g[REG_RBP];
-    r->rbx = g[REG_RBX];
-    r->r11 = g[REG_R11];
-    r->r10 = g[REG_R10];
-    r->r9 = g[REG_R9];
-    r->r8 = g[REG_R8];
-    r->rcx = g[REG_RCX];
-    r->rdx = g[REG_RDX];
-    r->rsi = g[REG_RSI];
-    r->rdi = g[REG_RDI];
+    PUT(r->r15, g[REG_R15]);
+    PUT(r->r14, g[REG_R14]);
+    PUT(r->r13, g[REG_R13]);
+    PUT(r->r12, g[REG_R12]);
+    PUT(r->rbp, g[REG_RBP]);
+    PUT(r->rbx, g[REG_RBX]);
+    PUT(r->r11, g[REG_R11]);
+    PUT(r->r10, g[REG_R10]);
+    PUT(r->r9, g[REG_R9]);
+    PUT(r->r8, g[REG_R8]);
+    PUT(r->rcx, g[REG_RCX]);
+    PUT(r->rdx, g[REG_RDX]);
+    PUT(r->rsi, g[REG_RSI]);
+    PUT(r->rdi, g[REG_RDI]);
     /* A SIGSYS from RET_TRAP shows rax rolled back to the call's number; ptrace's SYSEMU stop shows it
      * in orig_rax with rax = -ENOSYS. uhv sees the ptrace form from both transports. */
-    r->orig_rax = sig == SIGSYS ? (uint64_t)g[REG_RAX] : (uint64_t)-1;
-    r->rax = sig == SIGSYS ? (uint64_t)-ENOSYS : (uint64_t)g[REG_RAX];
-    r->rip = g[REG_RIP];
-    r->eflags = g[REG_EFL];
-    r->rsp = g[REG_RSP];
+    PUT(r->orig_rax, sig == SIGSYS ? (uint64_t)g[REG_RAX] : (uint64_t)-1);
+    PUT(r->rax, sig == SIGSYS ? (uint64_t)-ENOSYS : (uint64_t)g[REG_RAX]);
+    PUT(r->rip, g[REG_RIP]);
+    PUT(r->eflags, g[REG_EFL]);
+    PUT(r->rsp, g[REG_RSP]);
     uint64_t csgsfs = (uint64_t)g[REG_CSGSFS]; /* cs, gs, fs, ss: 16 bits each (struct sigcontext) */
-    r->cs = csgsfs & 0xffff;
-    r->ss = csgsfs >> 48;
-    r->fs_base = read_fs_base();
-    r->gs_base = read_gs_base();
-    r->ds = READ_SEGMENT(ds);
-    r->es = READ_SEGMENT(es);
-    r->fs = READ_SEGMENT(fs);
-    r->gs = READ_SEGMENT(gs);
+    PUT(r->cs, csgsfs & 0xffff);
+    PUT(r->ss, csgsfs >> 48);
+    PUT(r->fs_base, read_fs_base());
+    PUT(r->gs_base, read_gs_base());
+    PUT(r->ds, READ_SEGMENT(ds));
+    PUT(r->es, READ_SEGMENT(es));
+    PUT(r->fs, READ_SEGMENT(fs));
+    PUT(r->gs, READ_SEGMENT(gs));
 }
 
 /* The data segments and the FS/GS bases are not in the signal frame: they are loaded here, the
