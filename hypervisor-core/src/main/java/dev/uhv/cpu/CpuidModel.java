@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * The guest's CPUID: the host's leaves filtered to what uhv's virtual CPU can honour (see
  * {@link CpuidFeatures} for each bit kept or hidden), one core with one thread, and uhv's own
- * hypervisor leaves. Leaves are read from the host on each query, so host-side caching, if ever
- * needed, belongs in the {@link HostCpuid}.
+ * hypervisor leaves. Each answer is computed from the host's leaves once and then remembered, by
+ * leaf, subleaf (for the leaves that have subleaves) and the two guest bits that answers follow
+ * (CR4.OSXSAVE, IA32_APIC_BASE.EN), so a guest that asks the same leaves over and over costs no host
+ * cpuid and no allocation; the guest sees the same answer for the same question for the whole run.
  *
  * <p>A leaf above the maximum of its range (basic, hypervisor 0x4000_0000, extended 0x8000_0000),
  * or in no range, returns all zeros. That follows AMD (APM Vol. 3, CPUID: reserved functions return
@@ -37,10 +39,17 @@ public final class CpuidModel {
     private static final int LEVEL_CORE = 2;
 
     private static final CpuidResult HYPERVISOR_INFO = hypervisorInfo();
+    /** Remembered answers: a direct-mapped table of 2^6 entries, as a guest asks few distinct leaves. */
+    private static final int MEMO_BITS = 6, MEMO_ENTRIES = 1 << MEMO_BITS;
 
     private final HostCpuid host;
     private final int maxBasicLeaf;
     private final int maxExtendedLeaf;
+    private final boolean amd;
+    /** Per entry: leaf and subleaf (high and low half), the guest bits (OSXSAVE, APIC EN), the answer. */
+    private final long[] memoKeys = new long[MEMO_ENTRIES];
+    private final int[] memoGuestBits = new int[MEMO_ENTRIES];
+    private final CpuidResult[] memoAnswers = new CpuidResult[MEMO_ENTRIES];
 
     public CpuidModel(HostCpuid host) {
         this.host = host;
@@ -49,6 +58,7 @@ public final class CpuidModel {
         // A host with no extended leaves reports something below 0x8000_0000: offer only the base.
         this.maxExtendedLeaf = Integer.compareUnsigned(hostMaxExtended, EXTENDED_BASE) < 0
                 ? EXTENDED_BASE : minUnsigned(hostMaxExtended, MAX_EXTENDED_LEAF);
+        this.amd = host.query(0, 0).ebx() == AMD_VENDOR_EBX;
     }
 
     /**
@@ -56,6 +66,27 @@ public final class CpuidModel {
      * IA32_APIC_BASE (the bits that follow guest state: OSXSAVE and APIC).
      */
     public CpuidResult query(int leaf, int subleaf, long cr4, long apicBase) {
+        int sub = hasSubleaves(leaf) ? subleaf : 0;
+        long key = (long) leaf << 32 | Integer.toUnsignedLong(sub);
+        int guestBits = ((cr4 & CR4_OSXSAVE) != 0 ? 1 : 0) | ((apicBase & ApicMsrs.BASE_EN) != 0 ? 2 : 0);
+        int index = (int) (((key ^ guestBits) * 0x9e37_79b9_7f4a_7c15L) >>> (64 - MEMO_BITS)); // Fibonacci hashing
+        CpuidResult answer = memoAnswers[index];
+        if (answer != null && memoKeys[index] == key && memoGuestBits[index] == guestBits) {
+            return answer;
+        }
+        answer = compute(leaf, sub, cr4, apicBase);
+        memoKeys[index] = key;
+        memoGuestBits[index] = guestBits;
+        memoAnswers[index] = answer;
+        return answer;
+    }
+
+    /** The leaves whose answer depends on ecx; every other leaf ignores it. */
+    private static boolean hasSubleaves(int leaf) {
+        return leaf == 4 || leaf == 7 || leaf == 0xb || leaf == 0xd;
+    }
+
+    private CpuidResult compute(int leaf, int subleaf, long cr4, long apicBase) {
         if (Integer.compareUnsigned(leaf, maxBasicLeaf) <= 0) {
             return basic(leaf, subleaf, cr4, apicBase);
         }
@@ -102,7 +133,7 @@ public final class CpuidModel {
 
     /** Whether the guest sees an AMD CPU ("AuthenticAMD"), whose SYSCALL/SYSENTER rules differ from Intel's. */
     public boolean isAmd() {
-        return host.query(0, 0).ebx() == AMD_VENDOR_EBX;
+        return amd;
     }
 
     private CpuidResult vendor() {

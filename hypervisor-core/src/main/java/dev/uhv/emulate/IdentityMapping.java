@@ -3,7 +3,6 @@ package dev.uhv.emulate;
 import dev.uhv.cpu.ControlRegisters;
 import dev.uhv.cpu.VirtualCpu;
 import dev.uhv.paging.Mapping;
-import dev.uhv.paging.PageTableWalker;
 import dev.uhv.paging.PagingMode;
 
 /**
@@ -20,8 +19,7 @@ final class IdentityMapping {
         VirtualCpu cpu = m.cpu();
         ControlRegisters cr = cpu.cr();
         PagingMode mode = PagingMode.of(cr.cr0(), cr.cr4(), cpu.msrs().efer());
-        Mapping bad = new PageTableWalker(m.memory(), (cr.cr4() & ControlRegisters.CR4_PSE) != 0)
-                .firstNonIdentity(mode, cr.cr3());
+        Mapping bad = m.pageTables((cr.cr4() & ControlRegisters.CR4_PSE) != 0).firstNonIdentity(mode, cr.cr3());
         if (bad == null) {
             return Outcome.ADVANCE;
         }

@@ -48,7 +48,9 @@ public final class InterruptDelivery {
             try {
                 deliver(m, current);
                 record(cpu, current, cplBefore, "delivered");
-                log.debug("delivered {}", describe(current, cplBefore));
+                if (log.isDebugEnabled()) {
+                    log.debug("delivered {}", describe(current, cplBefore));
+                }
                 return Outcome.JUMP;
             } catch (GuestFault f) {
                 GuestEvent nested = GuestEvent.fault(f, current.kind() == GuestEvent.Kind.SOFTWARE

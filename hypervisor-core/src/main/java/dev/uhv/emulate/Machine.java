@@ -9,6 +9,7 @@ import dev.uhv.decoder.Register;
 import dev.uhv.io.MmioBus;
 import dev.uhv.io.PortBus;
 import dev.uhv.memory.GuestMemory;
+import dev.uhv.paging.PageTableWalker;
 import dev.uhv.scan.CodePages;
 
 /**
@@ -32,6 +33,8 @@ public final class Machine {
     private long lowestMapped;
     private boolean rdtscTrapped;
     private boolean supervisorAccesses;
+    /** Page-table walkers over guest RAM, without and with CR4.PSE: built once, not per CR write. */
+    private final PageTableWalker walker, walkerPse;
 
     /** A machine with an MMIO bus of its own, empty until devices register on {@link #mmio()}. */
     public Machine(VirtualCpu cpu, GuestMemory memory, PortBus ports, boolean ignoreMsrs, long hostXcr0) {
@@ -46,6 +49,8 @@ public final class Machine {
         this.mmio = mmio;
         this.ignoreMsrs = ignoreMsrs;
         this.hostXcr0 = hostXcr0;
+        walker = new PageTableWalker(memory, false);
+        walkerPse = new PageTableWalker(memory, true);
     }
 
     public VirtualCpu cpu() {
@@ -63,6 +68,11 @@ public final class Machine {
 
     public GuestMemory memory() {
         return memory;
+    }
+
+    /** A walker of the guest's page tables in RAM; pse: CR4.PSE (4 MiB pages in 32-bit paging). */
+    public PageTableWalker pageTables(boolean pse) {
+        return pse ? walkerPse : walker;
     }
 
     public PortBus ports() {

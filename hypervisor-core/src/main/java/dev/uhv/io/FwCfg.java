@@ -90,7 +90,7 @@ public final class FwCfg implements PortDevice {
 
     private void select(int key) {
         byte[] item = items.get(key & ~WRITE_CHANNEL);
-        if (item == null) {
+        if (item == null && log.isDebugEnabled()) {
             log.debug("fw_cfg: no item for selector 0x{}: reads 0", Integer.toHexString(key));
         }
         selected = item == null ? EMPTY : item;

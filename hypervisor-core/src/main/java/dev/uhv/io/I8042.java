@@ -82,8 +82,12 @@ public final class I8042 {
             case WRITE_OUTPUT_PORT -> writeOutputPort(v);
             case WRITE_KEYBOARD_BUFFER -> answer(v, false);
             case WRITE_MOUSE_BUFFER -> answer(v, true);
-            default -> log.debug("i8042: byte 0x{} for the {} dropped: nothing is attached",
-                    Integer.toHexString(v), command == WRITE_TO_MOUSE ? "mouse" : "keyboard");
+            default -> {
+                if (log.isDebugEnabled()) {
+                    log.debug("i8042: byte 0x{} for the {} dropped: nothing is attached", Integer.toHexString(v),
+                            command == WRITE_TO_MOUSE ? "mouse" : "keyboard");
+                }
+            }
         }
     }
 
@@ -114,7 +118,11 @@ public final class I8042 {
             case READ_OUTPUT_PORT -> answer(outputPort, false);
             case DISABLE_A20 -> outputPort &= ~OUTPUT_PORT_A20;
             case ENABLE_A20 -> outputPort |= OUTPUT_PORT_A20;
-            default -> log.debug("i8042: command 0x{} ignored", Integer.toHexString(v));
+            default -> {
+                if (log.isDebugEnabled()) {
+                    log.debug("i8042: command 0x{} ignored", Integer.toHexString(v));
+                }
+            }
         }
     }
 

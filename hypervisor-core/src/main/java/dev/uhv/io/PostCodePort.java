@@ -30,7 +30,9 @@ public final class PostCodePort implements PortDevice {
     @Override
     public void write(int offset, int size, int value) {
         lastCode = value & 0xff;
-        log.debug("POST code 0x{}", Integer.toHexString(lastCode));
+        if (log.isDebugEnabled()) { // Linux writes here as an I/O delay: no string unless it is logged
+            log.debug("POST code 0x{}", Integer.toHexString(lastCode));
+        }
     }
 
     @Override

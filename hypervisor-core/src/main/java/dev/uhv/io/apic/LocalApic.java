@@ -331,7 +331,7 @@ public final class LocalApic implements MmioDevice, ApicMsrs {
             receiveFixed(vector);
         } else if (deliveryMode == DELIVERY_FIXED && vector < FIRST_LEGAL_VECTOR) {
             pendingErrors |= ESR_SEND_ILLEGAL_VECTOR;
-        } else {
+        } else if (log.isDebugEnabled()) {
             log.debug("IPI ICR 0x{}:{} goes to no CPU here; it completes at once",
                     Integer.toHexString(held[ApicRegister.ICR_HIGH.slot]), Integer.toHexString(low));
         }
@@ -372,8 +372,10 @@ public final class LocalApic implements MmioDevice, ApicMsrs {
             pendingErrors |= ESR_SEND_ILLEGAL_VECTOR;
         } else if (softwareEnabled()) {
             irr.set(vector);
-            log.debug("self IPI, vector 0x{}: pending in the IRR (interrupt delivery is not modelled yet)",
-                    Integer.toHexString(vector));
+            if (log.isDebugEnabled()) {
+                log.debug("self IPI, vector 0x{}: pending in the IRR (interrupt delivery is not modelled yet)",
+                        Integer.toHexString(vector));
+            }
         }
     }
 
