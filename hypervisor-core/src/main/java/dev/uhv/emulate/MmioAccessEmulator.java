@@ -164,7 +164,7 @@ public final class MmioAccessEmulator implements Emulator {
         long stride = StringRegisters.stride(r, size);
         long count = StringRegisters.count(insn, r);
         for (int done = 0; count != 0; done++) {
-            if (done == StringRegisters.ELEMENTS_PER_TRAP) {
+            if (done == StringRegisters.ELEMENTS_PER_STEP) {
                 return Outcome.RETRY;
             }
             m.write(StringRegisters.pointer(insn, r, RegisterFile.GPR_RDI), size, value);
@@ -181,7 +181,7 @@ public final class MmioAccessEmulator implements Emulator {
         long stride = StringRegisters.stride(r, size);
         long count = StringRegisters.count(insn, r);
         for (int done = 0; count != 0; done++) {
-            if (done == StringRegisters.ELEMENTS_PER_TRAP) {
+            if (done == StringRegisters.ELEMENTS_PER_STEP) {
                 return Outcome.RETRY;
             }
             long value = m.read(sourceBase + StringRegisters.pointer(insn, r, RegisterFile.GPR_RSI), size);

@@ -7,8 +7,11 @@ public sealed interface Outcome permits Outcome.Advance, Outcome.Retry, Outcome.
     Outcome ADVANCE = new Advance();
 
     /**
-     * The instruction made progress but is not done (a long REP string): keep rip, resume, and it
-     * traps again. Bounds the work of one trap, so timeouts and Ctrl-C are seen in between.
+     * The instruction is to run again from its updated state, rip kept. From an emulator: it made
+     * progress but is not done (a long REP string, a bounded step at a time); the trap handler runs
+     * the next step at once, unless a stop (timeout, Ctrl-C) was requested, when the run loop stores
+     * the registers and sees the request. From the code scanner: run it natively again, now that
+     * its page is ready.
      */
     Outcome RETRY = new Retry();
 

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * IN, OUT, INS and OUTS on the port bus (SDM Vol. 2A/2B). Above IOPL a port needs the TSS's I/O
  * permission bitmap ({@link IoPermission}). The string forms step their registers as
- * {@link StringRegisters} says, a bounded number of elements per trap; OUTS reads DS:rsi, or FS:rsi
+ * {@link StringRegisters} says, a bounded number of elements per call; OUTS reads DS:rsi, or FS:rsi
  * and GS:rsi with an override.
  */
 public final class PortIoEmulator implements Emulator {
@@ -82,7 +82,7 @@ public final class PortIoEmulator implements Emulator {
         long stride = StringRegisters.stride(r, size);
         long count = StringRegisters.count(insn, r);
         for (int done = 0; count != 0; done++) {
-            if (done == StringRegisters.ELEMENTS_PER_TRAP) {
+            if (done == StringRegisters.ELEMENTS_PER_STEP) {
                 return Outcome.RETRY;
             }
             long address = base + StringRegisters.pointer(insn, r, pointerReg);

@@ -10,12 +10,13 @@ import dev.uhv.decoder.Register;
  * Vol. 2B, REP/REPE/REPZ/REPNE/REPNZ): the pointers rsi and rdi and the count rcx, all used at the
  * instruction's address size, the pointers stepped up or down by DF. Emulators update them element
  * by element, so a fault part way leaves the state the SDM describes for a restart, and a long REP
- * string does {@link #ELEMENTS_PER_TRAP} elements per trap then answers {@link Outcome#RETRY} (as
- * KVM does), so a huge count cannot hold off a timeout.
+ * string does {@link #ELEMENTS_PER_STEP} elements per call then answers {@link Outcome#RETRY}: the
+ * trap handler calls again at once, within the same trap, until the string is done, and between
+ * steps sees a timeout or Ctrl-C, which a huge count so cannot hold off.
  */
 final class StringRegisters {
-    /** Elements of one REP string done per trap: a 4 KiB page of bytes, few enough to stay responsive. */
-    static final int ELEMENTS_PER_TRAP = 4096;
+    /** Elements of a REP string done per call: a 4 KiB page of bytes, few enough to stay responsive. */
+    static final int ELEMENTS_PER_STEP = 4096;
 
     private StringRegisters() {
     }

@@ -31,13 +31,17 @@ import dev.uhv.trace.TraceWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * Turns one trap of the guest into an outcome: fetch the bytes at rip from guest RAM, decode (through
  * a cache, in the mode the guest's code runs in), dispatch to the instruction family, and advance rip
  * when the instruction completed (the only place rip is advanced). A trap that is the guest's own
  * exception (a page fault, a divide error, an undefined opcode, a privileged instruction at CPL3)
  * goes to the guest's IDT. A native access that faults on a page an MMIO device claims is emulated
- * against the device. No allocation when the decode cache hits and the emulator continues.
+ * against the device. A long REP string is emulated in bounded steps, one after the other within its
+ * one trap, until it completes or a stop is requested. No allocation when the decode cache hits and
+ * the emulator continues.
  */
 final class TrapHandler {
     private static final Logger log = LoggerFactory.getLogger(TrapHandler.class);
@@ -64,13 +68,22 @@ final class TrapHandler {
     private boolean stepFaulted;
     /** Where --trace goes, or null. */
     private TraceWriter trace;
+    /** Whether the run is to end (a timeout, Ctrl-C): a long REP string then stops between its steps. */
+    private final BooleanSupplier stopRequested;
     /** Whether the last fault was the scanner's own (a first run, a write to scanned code): not a guest trap. */
     private boolean scannerFault;
 
+    /** A handler for a run that is never asked to stop (tests, tools). */
     TrapHandler(Machine machine, EmulatorTable emulators, CodePages codePages) {
+        this(machine, emulators, codePages, () -> false);
+    }
+
+    /** stopRequested: whether the run is to end, asked between the steps of a long REP string. */
+    TrapHandler(Machine machine, EmulatorTable emulators, CodePages codePages, BooleanSupplier stopRequested) {
         this.machine = machine;
         this.emulators = emulators;
         this.codePages = codePages;
+        this.stopRequested = stopRequested;
     }
 
     /** A fault of the instruction at rip (SIGSEGV, SIGILL, SIGTRAP, SIGFPE, SIGBUS). */
@@ -338,6 +351,11 @@ final class TrapHandler {
                 throw GuestFault.gp(insn.mnemonicText() + " is privileged and the CPU is at CPL" + cpl);
             }
             outcome = emulator.emulate(insn, machine);
+            // A long REP string's next step, at once: its registers are where the last step left
+            // them, as the instruction would find them if the child ran it again and it trapped.
+            while (outcome == Outcome.RETRY && !stopRequested.getAsBoolean()) {
+                outcome = emulator.emulate(insn, machine);
+            }
         } catch (GuestFault f) {
             return raise(GuestEvent.fault(f, rip, String.format("%s (`%s`)", f.getMessage(), insn.mnemonicText())));
         }

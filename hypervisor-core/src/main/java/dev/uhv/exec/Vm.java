@@ -300,7 +300,8 @@ public final class Vm implements AutoCloseable {
                     codePages.setListener(trace);
                 }
             }
-            handler = new TrapHandler(machine, EmulatorTable.standard(personality), codePages);
+            handler = new TrapHandler(machine, EmulatorTable.standard(personality), codePages,
+                    () -> stopRequest != null);
             handler.setTrace(trace);
             machine.setRdtscTrapped((transport.activeFeatures() & Transport.FLAG_TSC_FAULT) != 0);
             cpu.useKernelStackSelector(transport.kernelStackSelector());
@@ -337,7 +338,9 @@ public final class Vm implements AutoCloseable {
                     continue; // nothing changed the guest's registers
                 }
                 if (outcome == Outcome.RETRY) {
-                    transport.storeRegisters(); // progress made, the same instruction runs again
+                    // The same instruction runs again: the scanner readied its page, or a stop
+                    // request cut a long REP string short (the loop's top then ends the run).
+                    transport.storeRegisters();
                     continue;
                 }
                 if (outcome != Outcome.ADVANCE && outcome != Outcome.JUMP) {

@@ -656,15 +656,15 @@ class MmioAccessEmulatorTest {
     void aLongRepIsSplitIntoBoundedStepsThatResume() throws GuestFault {
         RecordingMmioDevice big = new RecordingMmioDevice("big", 0x10000);
         t.machine.mmio().register(0xfe00_0000L, 0x10000, big);
-        long count = StringRegisters.ELEMENTS_PER_TRAP + 5;
+        long count = StringRegisters.ELEMENTS_PER_STEP + 5;
         t.setGpr(GPR_RAX, 0x77);
         t.setGpr(GPR_RDI, 0xfe00_0000L);
         t.setGpr(GPR_RCX, count);
 
         assertEquals(Outcome.RETRY, t.run(emulator, "f3 aa"));
-        assertEquals(StringRegisters.ELEMENTS_PER_TRAP, big.accesses().size());
+        assertEquals(StringRegisters.ELEMENTS_PER_STEP, big.accesses().size());
         assertEquals(5, t.gpr(GPR_RCX));
-        assertEquals(0xfe00_0000L + StringRegisters.ELEMENTS_PER_TRAP, t.gpr(GPR_RDI));
+        assertEquals(0xfe00_0000L + StringRegisters.ELEMENTS_PER_STEP, t.gpr(GPR_RDI));
         assertEquals(TestMachine.RIP, t.regs.rip(), "rip stays: the instruction runs again");
 
         assertEquals(Outcome.ADVANCE, t.run(emulator, "f3 aa"));

@@ -363,17 +363,17 @@ class PortIoEmulatorTest {
         assertEquals(0, t.gpr(GPR_RCX));
     }
 
-    /** A long REP string stops after ELEMENTS_PER_TRAP elements with rip kept, and resumes where it was. */
+    /** A long REP string stops after ELEMENTS_PER_STEP elements with rip kept, and resumes where it was. */
     @Test
     void aLongRepStringIsDoneInBoundedSteps() throws GuestFault {
-        long count = StringRegisters.ELEMENTS_PER_TRAP + 10;
+        long count = StringRegisters.ELEMENTS_PER_STEP + 10;
         t.setGpr(GPR_RCX, count);
         t.setGpr(GPR_RDI, 0x1000);
         t.regs.set(dev.uhv.decoder.Register.DX, 0x2f0); // unclaimed: reads all ones
 
         assertEquals(Outcome.RETRY, t.run(emulator, "f3 6c")); // rep insb
         assertEquals(10, t.gpr(GPR_RCX));
-        assertEquals(0x1000 + StringRegisters.ELEMENTS_PER_TRAP, t.gpr(GPR_RDI));
+        assertEquals(0x1000 + StringRegisters.ELEMENTS_PER_STEP, t.gpr(GPR_RDI));
         assertEquals(TestMachine.RIP, t.regs.rip(), "rip stays: the instruction runs again");
 
         assertEquals(Outcome.ADVANCE, t.run(emulator, "f3 6c"));
