@@ -31,6 +31,8 @@ public final class RegisterFile {
             GPR_RSI = 6, GPR_RDI = 7;
 
     private final ByteBuffer buf;
+    /** Whether a write changed a register since {@link #resetChanged()}. */
+    private boolean changed;
 
     public RegisterFile(ByteBuffer buffer) {
         if (buffer.capacity() < SIZE) {
@@ -44,12 +46,31 @@ public final class RegisterFile {
         return new RegisterFile(ByteBuffer.allocate(SIZE));
     }
 
+    /**
+     * Whether some register got a new value since {@link #resetChanged()}: the run loop resets it
+     * when it loads or stores the registers, and gives them back to the guest only when they changed.
+     */
+    public boolean changed() {
+        return changed;
+    }
+
+    public void resetChanged() {
+        changed = false;
+    }
+
+    private void put(int offset, long value) {
+        if (buf.getLong(offset) != value) {
+            buf.putLong(offset, value);
+            changed = true;
+        }
+    }
+
     public long gpr(int number) {
         return buf.getLong(GPR_OFFSET[number]);
     }
 
     public void setGpr(int number, long value) {
-        buf.putLong(GPR_OFFSET[number], value);
+        put(GPR_OFFSET[number], value);
     }
 
     public static String gprName(int number) {
@@ -94,7 +115,7 @@ public final class RegisterFile {
     }
 
     public void setRip(long value) {
-        buf.putLong(RIP, value);
+        put(RIP, value);
     }
 
     public long rflags() {
@@ -102,7 +123,7 @@ public final class RegisterFile {
     }
 
     public void setRflags(long value) {
-        buf.putLong(EFLAGS, value);
+        put(EFLAGS, value);
     }
 
     public long rsp() {
@@ -110,7 +131,7 @@ public final class RegisterFile {
     }
 
     public void setRsp(long value) {
-        buf.putLong(RSP, value);
+        put(RSP, value);
     }
 
     public long fsBase() {
@@ -118,7 +139,7 @@ public final class RegisterFile {
     }
 
     public void setFsBase(long value) {
-        buf.putLong(FS_BASE, value);
+        put(FS_BASE, value);
     }
 
     public long gsBase() {
@@ -126,7 +147,7 @@ public final class RegisterFile {
     }
 
     public void setGsBase(long value) {
-        buf.putLong(GS_BASE, value);
+        put(GS_BASE, value);
     }
 
     /** orig_rax: the system call number at a syscall stop; -1 tells the kernel "no syscall to restart". */
@@ -135,7 +156,7 @@ public final class RegisterFile {
     }
 
     public void setOrigRax(long value) {
-        buf.putLong(ORIG_RAX, value);
+        put(ORIG_RAX, value);
     }
 
     public int cs() {
@@ -148,11 +169,11 @@ public final class RegisterFile {
 
     /** The host's CS selector the child runs with (0x33 for 64-bit code, 0x23 for compat mode). */
     public void setCs(int selector) {
-        buf.putLong(CS, selector);
+        put(CS, selector);
     }
 
     public void setSs(int selector) {
-        buf.putLong(SS, selector);
+        put(SS, selector);
     }
 
     /**
@@ -162,10 +183,10 @@ public final class RegisterFile {
      * FSGSBASE the kernel loads the selector, then writes the saved base over the descriptor's.
      */
     public void setDataSegments(int selector) {
-        buf.putLong(DS, selector);
-        buf.putLong(ES, selector);
-        buf.putLong(FS, selector);
-        buf.putLong(GS, selector);
+        put(DS, selector);
+        put(ES, selector);
+        put(FS, selector);
+        put(GS, selector);
     }
 
     /** rdx:rax as one 64-bit value (rdmsr/wrmsr, xsetbv). */
@@ -186,7 +207,7 @@ public final class RegisterFile {
     /** Copies all registers from another file (the initial state). */
     public void copyFrom(RegisterFile other) {
         for (int off = 0; off < SIZE; off += 8) {
-            buf.putLong(off, other.buf.getLong(off));
+            put(off, other.buf.getLong(off));
         }
     }
 }

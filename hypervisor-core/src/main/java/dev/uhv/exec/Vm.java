@@ -307,11 +307,12 @@ public final class Vm implements AutoCloseable {
             cpu.useKernelStackSelector(transport.kernelStackSelector());
             setInitialState(transport.registers());
             transport.storeRegisters();
+            transport.registers().resetChanged();
             start = System.nanoTime(); // guest time: from its first instruction, without the child's set-up
             long maxTraps = config.maxTraps();
             while (true) {
                 if (stopRequest != null) {
-                    transport.loadRegisters(); // the child sits in a stop; the dump shows where it is now
+                    loadRegisters(); // the child sits in a stop; the dump shows where it is now
                     end = new Outcome.Stop(stopRequest, stopDetail);
                     break;
                 }
@@ -321,11 +322,11 @@ public final class Vm implements AutoCloseable {
                     traps++;
                 }
                 while (outcome == Outcome.STEP) {
-                    transport.storeRegisters();
+                    storeChangedRegisters();
                     StopKind stepped = transport.singleStep();
                     boolean completed = stepped == StopKind.SIGNAL && transport.lastSignal() == Signals.SIGTRAP;
                     if (stepped == StopKind.SIGNAL || stepped == StopKind.SYSCALL) {
-                        transport.loadRegisters(); // first: protect() puts back the registers uhv holds
+                        loadRegisters(); // first: protect() puts back the registers uhv holds
                         handler.endStep(completed);
                     }
                     if (completed) {
@@ -340,14 +341,14 @@ public final class Vm implements AutoCloseable {
                 if (outcome == Outcome.RETRY) {
                     // The same instruction runs again: the scanner readied its page, or a stop
                     // request cut a long REP string short (the loop's top then ends the run).
-                    transport.storeRegisters();
+                    storeChangedRegisters();
                     continue;
                 }
                 if (outcome != Outcome.ADVANCE && outcome != Outcome.JUMP) {
                     end = (Outcome.Stop) outcome;
                     break;
                 }
-                transport.storeRegisters();
+                storeChangedRegisters();
                 if (deviceStop != null) {
                     end = deviceStop;
                     break;
@@ -396,17 +397,35 @@ public final class Vm implements AutoCloseable {
                 if (!isTrap(signal)) {
                     yield null;
                 }
-                transport.loadRegisters();
+                loadRegisters();
                 yield handler.onFault(signal, transport);
             }
             case SYSCALL -> {
-                transport.loadRegisters();
+                loadRegisters();
                 yield handler.onSystemCall();
             }
             case EXITED -> Outcome.stop(ExitReason.GUEST_CRASH, "the guest process exited with status "
                     + transport.lastExitCode());
             default -> killed(transport.lastSignal());
         };
+    }
+
+    /** The registers of the child's stop, read once per stop. */
+    private void loadRegisters() {
+        transport.loadRegisters();
+        transport.registers().resetChanged();
+    }
+
+    /**
+     * Gives the child the registers uhv holds, only where they changed since they were loaded or
+     * stored: otherwise the child holds them already (protect() puts them back after its own call).
+     */
+    private void storeChangedRegisters() {
+        RegisterFile r = transport.registers();
+        if (r.changed()) {
+            transport.storeRegisters();
+            r.resetChanged();
+        }
     }
 
     private void setInitialState(RegisterFile r) {

@@ -1,7 +1,9 @@
 package dev.uhv.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uhv.decoder.Register;
 
@@ -220,5 +222,33 @@ class RegisterFileTest {
     @Test
     void rejectsABufferSmallerThanUserRegsStruct() {
         assertThrows(IllegalArgumentException.class, () -> new RegisterFile(ByteBuffer.allocate(RegisterFile.SIZE - 8)));
+    }
+
+    @Test
+    void aWriteOfANewValueCountsAsAChangeUntilReset() {
+        regs.setGpr(RegisterFile.GPR_RAX, PATTERN);
+        regs.resetChanged();
+
+        regs.set(Register.AL, 0x88); // the value it has
+        regs.setGpr(RegisterFile.GPR_RAX, PATTERN);
+        assertFalse(regs.changed(), "writes of the values the registers hold change nothing");
+
+        regs.set(Register.AH, 0x01);
+        assertTrue(regs.changed());
+
+        regs.resetChanged();
+        assertFalse(regs.changed());
+        regs.setRip(0x1000);
+        assertTrue(regs.changed(), "rip");
+    }
+
+    @Test
+    void aLoadIntoTheBufferIsNoChange() {
+        regs.resetChanged();
+
+        buffer.putLong(128, 0x1234); // as GETREGS or the trap page fill it
+
+        assertFalse(regs.changed());
+        assertEquals(0x1234, regs.rip());
     }
 }
