@@ -11,18 +11,15 @@
  *        ptrace-floor compute STEPS CPU   runs guests/src/bench-compute.s's loop natively and
  *                                         prints: "native: STEPS steps, S s, result=0x..."
  */
-#define _GNU_SOURCE
-#include <sched.h>
+#include "floor.h"
+
 #include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef PTRACE_SYSEMU
@@ -31,30 +28,11 @@
 
 #define GUEST_BASE 0x100000UL
 
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static void pin(int cpu) {
-    if (cpu < 0) {
-        return;
-    }
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    if (sched_setaffinity(0, sizeof set, &set) != 0) {
-        perror("sched_setaffinity");
-        exit(1);
-    }
-}
-
 /* The same dependent multiply-add chain as bench-compute.s, in the same instructions. */
 static int compute(long steps, int cpu) {
-    pin(cpu);
+    floor_pin(cpu);
     uint64_t x = 1, a = 6364136223846793005ULL, c = 1442695040888963407ULL;
-    double t0 = now();
+    double t0 = floor_now();
     __asm__ volatile("1: imul %[a], %[x]\n\t"
                      "add %[c], %[x]\n\t"
                      "dec %[n]\n\t"
@@ -62,7 +40,7 @@ static int compute(long steps, int cpu) {
                      : [x] "+r"(x), [n] "+r"(steps)
                      : [a] "r"(a), [c] "r"(c)
                      : "cc");
-    printf("native: %.6f s, result=0x%016llx\n", now() - t0, (unsigned long long)x);
+    printf("native: %.6f s, result=0x%016llx\n", floor_now() - t0, (unsigned long long)x);
     return 0;
 }
 
@@ -89,7 +67,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     memcpy(code, loop, sizeof loop);
-    pin(cpu);
+    floor_pin(cpu);
     pid_t pid = fork();
     if (pid == 0) {
         ptrace(PTRACE_TRACEME, 0, 0, 0);
@@ -107,7 +85,7 @@ int main(int argc, char **argv) {
     ptrace(PTRACE_SETREGS, pid, 0, &r);
     uint64_t star = 0, cr0 = 0x80010033;
     long traps = 0;
-    double t0 = now();
+    double t0 = floor_now();
     for (;;) {
         ptrace(PTRACE_SYSEMU, pid, 0, 0);
         waitpid(pid, &st, 0);
@@ -140,7 +118,7 @@ int main(int argc, char **argv) {
         ptrace(PTRACE_SETREGS, pid, 0, &r);
         traps++;
     }
-    double us = (now() - t0) / (double)traps * 1e6;
+    double us = (floor_now() - t0) / (double)traps * 1e6;
     kill(pid, SIGKILL);
     waitpid(pid, &st, 0);
     printf("floor: %ld traps, %.3f us/trap\n", traps, us);
