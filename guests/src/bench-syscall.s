@@ -4,20 +4,13 @@
 # The syscall row of scripts/bench. No GDT is needed: syscall and sysretq load fixed descriptors.
     .include "uhv.inc"
 
-.set EFER_SCE, 1 << 0
 # syscall: CS = 0x08, SS = 0x10; sysretq: CS = 0x18 + 16 = 0x28 | 3, SS = 0x18 + 8 = 0x20 | 3.
 .set STAR_VALUE, (0x18 << 48) | (0x08 << 32)
 .set SYS_EXIT, 1
 
     GUEST_ENTRY
     PRINTLN "bench-syscall: 100000 x (syscall, sysretq)"
-    RDMSR64 MSR_EFER
-    or $EFER_SCE, %rax
-    WRMSR_RAX MSR_EFER
-    WRMSR64 MSR_STAR, STAR_VALUE
-    lea syscall_entry(%rip), %rax
-    WRMSR_RAX MSR_LSTAR
-    WRMSR64 MSR_SFMASK, 0
+    SYSCALL_INIT STAR_VALUE, syscall_entry, 0
     mov $BENCH_ITERATIONS, %r12d
     lea user_loop(%rip), %rcx
     pushfq

@@ -19,7 +19,6 @@
 .set SYS_IRET, 2
 .set SYS_EXPECT, 3
 
-.set EFER_SCE, 1 << 0
 # syscall: CS = STAR[47:32] = 0x08, SS = 0x10; sysretq: CS = STAR[63:48] + 16 = 0x2b,
 # SS = STAR[63:48] + 8 = 0x23 (SDM vol. 2B SYSCALL, SYSRET).
 .set STAR_VALUE, ((USER32_CS | 3) << 48) | (KERNEL_CS << 32)
@@ -105,13 +104,7 @@
     GUEST_ENTRY
     call kernel_init
     PRINTLN "rings: GDT, TSS and IDT loaded"
-    RDMSR64 MSR_EFER
-    or $EFER_SCE, %rax
-    WRMSR_RAX MSR_EFER
-    WRMSR64 MSR_STAR, STAR_VALUE
-    lea syscall_entry(%rip), %rax
-    WRMSR_RAX MSR_LSTAR
-    WRMSR64 MSR_SFMASK, SFMASK_VALUE
+    SYSCALL_INIT STAR_VALUE, syscall_entry, SFMASK_VALUE
     PRINTLN "sysretq to ring 3"
     # sysret does not load rsp: switch to the program's stack first.
     lea user_main(%rip), %rcx
