@@ -1,14 +1,16 @@
 /*
- * What the C floors for scripts/bench share: a monotonic clock and pinning to one CPU, which every
- * floor does as uhv does (HOST.md: pinning tracer and guest to one CPU is worth 5x here).
+ * What the C floors for scripts/bench share: a monotonic clock, pinning to one CPU (every floor
+ * pins, as uhv does: HOST.md finds it worth 5x here) and installing a SIGSEGV handler.
  */
 #ifndef UHV_FLOOR_H
 #define UHV_FLOOR_H
 
 #define _GNU_SOURCE
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static inline double floor_now(void) {
@@ -27,6 +29,19 @@ static inline void floor_pin(int cpu) {
     CPU_SET(cpu, &set);
     if (sched_setaffinity(0, sizeof set, &set) != 0) {
         perror("sched_setaffinity");
+        exit(1);
+    }
+}
+
+/* Installs handler (SA_SIGINFO) for SIGSEGV, or exits. */
+static inline void floor_on_segv(void (*handler)(int, siginfo_t *, void *)) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = handler;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGSEGV, &sa, NULL) != 0) {
+        perror("sigaction");
         exit(1);
     }
 }

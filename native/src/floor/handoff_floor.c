@@ -56,14 +56,7 @@ static void on_segv(int sig, siginfo_t *info, void *context) {
 }
 
 static void child(long iterations) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_segv;
-    sa.sa_flags = SA_SIGINFO;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGSEGV, &sa, NULL) != 0) {
-        _exit(1);
-    }
+    floor_on_segv(on_segv);
     uint64_t rax = 0;
     for (long i = 0; i < iterations; i++) {
         __asm__ volatile(".byte 0x0f, 0x20, 0xc0" /* mov rax, cr0 */ : "=a"(rax) : : "memory");

@@ -1,5 +1,5 @@
 /*
- * The C floor for scripts/bench: the fastest a ptrace tracer can emulate the benchmark's trap loop.
+ * The C ptrace floor for scripts/bench: the fastest a ptrace tracer can emulate the benchmark's trap loop.
  * Same process model and calls per trap as uhv (waitpid, PTRACE_GETREGS, PTRACE_SETREGS,
  * PTRACE_SYSEMU), tracer and child pinned to one CPU, but the "emulation" is a hard-coded switch on
  * the opcode bytes: no decoder, no JVM. uhv's overhead is its time per trap over this one's.

@@ -9,9 +9,7 @@
  */
 #include "floor.h"
 
-#include <signal.h>
 #include <stdint.h>
-#include <string.h>
 #include <ucontext.h>
 
 #define CR0 0x80010033UL
@@ -35,15 +33,7 @@ static void on_segv(int sig, siginfo_t *info, void *context) {
 int main(int argc, char **argv) {
     long iterations = argc > 1 ? atol(argv[1]) : 100000;
     int cpu = argc > 2 ? atoi(argv[2]) : 0;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_segv;
-    sa.sa_flags = SA_SIGINFO;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGSEGV, &sa, NULL) != 0) {
-        perror("sigaction");
-        return 1;
-    }
+    floor_on_segv(on_segv);
     floor_pin(cpu);
     uint64_t rax = 0;
     double t0 = floor_now();
