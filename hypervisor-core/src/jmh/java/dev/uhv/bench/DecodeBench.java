@@ -1,22 +1,12 @@
 package dev.uhv.bench;
 
-import java.util.concurrent.TimeUnit;
-
 import dev.uhv.decoder.DecodeCache;
 import dev.uhv.decoder.Decoder;
 import dev.uhv.decoder.MachineMode;
 import dev.uhv.decoder.UndecodableException;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -24,13 +14,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * every time (a decode-cache miss), and through a {@link DecodeCache} that already holds it (the hit
  * path of a trap loop, which compares the bytes and allocates nothing).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class DecodeBench {
+public class DecodeBench extends UhvBenchmark {
     private static final long RIP = 0x10_0000;
 
     @Param

@@ -1,8 +1,7 @@
 package dev.uhv.bench;
 
-import java.util.Arrays;
-
 import dev.uhv.decoder.Decoder;
+import java.util.Arrays;
 
 /** The instructions the benchmarks decode and emulate, as the bytes a guest traps on. */
 public enum PrivilegedInstruction {

@@ -1,20 +1,10 @@
 package dev.uhv.bench;
 
+import dev.uhv.cpu.RegisterFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.TimeUnit;
-
-import dev.uhv.cpu.RegisterFile;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -24,13 +14,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * between two direct buffers, what a transport that shares a page with the child copies per trap
  * (as one bulk copy, and as {@link RegisterFile#copyFrom}'s 27 longs).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class RegisterBench {
+public class RegisterBench extends UhvBenchmark {
     private ByteBuffer shared;
     private ByteBuffer local;
     private RegisterFile sharedRegs;

@@ -1,10 +1,7 @@
 package dev.uhv.exec;
 
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
-
 import dev.uhv.bench.PrivilegedInstruction;
+import dev.uhv.bench.UhvBenchmark;
 import dev.uhv.cpu.ControlRegisters;
 import dev.uhv.cpu.CpuidModel;
 import dev.uhv.cpu.CpuidResult;
@@ -25,17 +22,11 @@ import dev.uhv.io.DebugCon;
 import dev.uhv.io.PortBus;
 import dev.uhv.linux.Signals;
 import dev.uhv.memory.GuestMemory;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -47,13 +38,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * EmulatorTable, the emulator), without the handler's bookkeeping. In this package because
  * TrapHandler is package-private.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class EmulateBench {
+public class EmulateBench extends UhvBenchmark {
     private static final long RIP = 0x1000;
     private static final long EFER = MsrFile.EFER_LME | MsrFile.EFER_LMA | MsrFile.EFER_SCE | MsrFile.EFER_NXE;
     private static final int PHYSICAL_ADDRESS_BITS = 48;
