@@ -1,17 +1,18 @@
 /*
  * The hand-off floor for scripts/bench: a trap forwarded to another process without ptrace, the
- * model of uhv's fast transport. The child's own SIGSEGV handler copies the signal frame's general
- * registers to a page shared with the parent, wakes it and sleeps (futex); the parent "emulates"
- * `mov rax, cr0` on that copy (rax = CR0, rip past the 3 bytes) and wakes the child, whose handler
- * copies the registers back into its frame and returns through sigreturn. Both pinned to one CPU,
- * so each trap is a signal delivery, two futex wake/wait pairs and two context switches.
+ * model of uhv's fast transport (native/src/child/fast.c, TrapExchange.java) with nothing else. The
+ * child's own SIGSEGV handler copies the signal frame's general registers to a page shared with the
+ * parent and posts them; the parent "emulates" `mov rax, cr0` on that copy (rax = CR0, rip past the
+ * 3 bytes) and answers; the handler copies the registers back into its frame and returns through
+ * sigreturn. As uhv does, the child runs on the CPU given and the parent on another one where there
+ * is one (the highest other CPU it may use); then each side polls for a while before it sleeps on a
+ * futex, and wakes the other only when that one said it sleeps. On one CPU both just sleep.
  *
  * usage: handoff-floor ITERATIONS CPU    prints: "handoff floor: TRAPS traps, US us/trap"
  */
 #include "floor.h"
 
 #include <linux/futex.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
@@ -22,25 +23,46 @@
 #include <unistd.h>
 
 #define CR0 0x80010033UL
+/* Polls before sleeping when the sides have a CPU each: about 100 µs of pause here, as uhv's. */
+#define SPIN_POLLS 4000
 
 /* The shared page: each side bumps its own sequence number and waits on the other's. */
 struct handoff {
     _Atomic uint32_t posted;   /* traps the child has posted */
     _Atomic uint32_t answered; /* traps the parent has answered */
+    _Atomic uint32_t parent_sleeps;
+    _Atomic uint32_t child_sleeps;
     greg_t regs[NGREG];
 };
 
 static struct handoff *shared;
+static int spin;
 
-static void futex_wake(_Atomic uint32_t *word) {
-    syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
+/* Stores value in *word and wakes the other side if it said it sleeps on it. Both seq_cst: either
+ * this sees the sleeper's flag or the sleeper's recheck sees value (no lost wake-up). */
+static void publish(_Atomic uint32_t *word, uint32_t value, _Atomic uint32_t *sleeps) {
+    atomic_store(word, value);
+    if (atomic_load(sleeps)) {
+        syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
+    }
 }
 
-/* Sleeps while *word == seen. */
-static void futex_wait(_Atomic uint32_t *word, uint32_t seen) {
-    while (atomic_load(word) == seen) {
+/* Waits while *word == seen: polls first when spinning, then sleeps with its flag in *sleeps. */
+static void await(_Atomic uint32_t *word, uint32_t seen, _Atomic uint32_t *sleeps) {
+    for (int i = 0; spin && i < SPIN_POLLS; i++) {
+        if (atomic_load_explicit(word, memory_order_acquire) != seen) {
+            return;
+        }
+        __builtin_ia32_pause();
+    }
+    for (;;) {
+        atomic_store(sleeps, 1);
+        if (atomic_load(word) != seen) {
+            break;
+        }
         syscall(SYS_futex, word, FUTEX_WAIT, seen, NULL, NULL, 0);
     }
+    atomic_store(sleeps, 0);
 }
 
 static void on_segv(int sig, siginfo_t *info, void *context) {
@@ -49,9 +71,8 @@ static void on_segv(int sig, siginfo_t *info, void *context) {
     ucontext_t *uc = context;
     uint32_t n = atomic_load(&shared->answered);
     memcpy(shared->regs, uc->uc_mcontext.gregs, sizeof shared->regs);
-    atomic_store(&shared->posted, n + 1);
-    futex_wake(&shared->posted);
-    futex_wait(&shared->answered, n);
+    publish(&shared->posted, n + 1, &shared->parent_sleeps);
+    await(&shared->answered, n, &shared->child_sleeps);
     memcpy(uc->uc_mcontext.gregs, shared->regs, sizeof shared->regs);
 }
 
@@ -64,9 +85,25 @@ static void child(long iterations) {
     _exit(rax == CR0 ? 0 : 1);
 }
 
+/* The highest CPU other than cpu that this process may use, or cpu if there is none. */
+static int neighbour_cpu(int cpu) {
+    cpu_set_t set;
+    if (cpu < 0 || sched_getaffinity(0, sizeof set, &set) != 0) {
+        return cpu;
+    }
+    for (int c = CPU_SETSIZE - 1; c >= 0; c--) {
+        if (c != cpu && CPU_ISSET(c, &set)) {
+            return c;
+        }
+    }
+    return cpu;
+}
+
 int main(int argc, char **argv) {
     long iterations = argc > 1 ? atol(argv[1]) : 100000;
     int cpu = argc > 2 ? atoi(argv[2]) : 0;
+    int parent_cpu = neighbour_cpu(cpu);
+    spin = parent_cpu != cpu;
     shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (shared == MAP_FAILED) {
         perror("mmap");
@@ -78,9 +115,10 @@ int main(int argc, char **argv) {
     if (pid == 0) {
         child(iterations);
     }
+    floor_pin(parent_cpu);
     long traps = 0;
     for (uint32_t seen = 0; traps < iterations; traps++) {
-        futex_wait(&shared->posted, seen);
+        await(&shared->posted, seen, &shared->parent_sleeps);
         seen = atomic_load(&shared->posted);
         /* The child's code is this program's: the bytes at its rip are at the same address here. */
         const unsigned char *ip = (const unsigned char *)shared->regs[REG_RIP];
@@ -91,8 +129,7 @@ int main(int argc, char **argv) {
         }
         shared->regs[REG_RAX] = (greg_t)CR0;
         shared->regs[REG_RIP] += 3;
-        atomic_store(&shared->answered, seen);
-        futex_wake(&shared->answered);
+        publish(&shared->answered, seen, &shared->child_sleeps);
     }
     double us = (floor_now() - t0) / (double)traps * 1e6;
     int st;
