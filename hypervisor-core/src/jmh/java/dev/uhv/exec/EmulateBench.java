@@ -18,6 +18,7 @@ import dev.uhv.decoder.MachineMode;
 import dev.uhv.decoder.UndecodableException;
 import dev.uhv.emulate.EmulatorTable;
 import dev.uhv.emulate.Machine;
+import dev.uhv.emulate.Outcome;
 import dev.uhv.io.DebugCon;
 import dev.uhv.io.PortBus;
 import dev.uhv.linux.Signals;
@@ -44,17 +45,10 @@ public class EmulateBench extends UhvBenchmark {
     private static final int PHYSICAL_ADDRESS_BITS = 48;
     private static final long XCR0 = 7;
     /** A #GP as the kernel reports it: SIGSEGV, si_code SI_KERNEL, no address. */
-    private static final SignalInfo GENERAL_PROTECTION = new SignalInfo() {
-        @Override
-        public int code() {
-            return SI_KERNEL;
-        }
+    private static final SignalInfo GENERAL_PROTECTION = new Fault(SignalInfo.SI_KERNEL, 0);
 
-        @Override
-        public long address() {
-            return 0;
-        }
-    };
+    private record Fault(int code, long address) implements SignalInfo {
+    }
 
     @Param({"MOV_RAX_CR0", "WRMSR", "OUT_E9_AL"})
     public PrivilegedInstruction instruction;
@@ -86,7 +80,12 @@ public class EmulateBench extends UhvBenchmark {
         // wrmsr writes STAR with edx:eax
         regs.setGpr(RegisterFile.GPR_RCX, Msr.STAR.index() & 0xffff_ffffL);
         regs.setEdxEax(0x0023_0010_0000_0000L);
+        // what is measured must be the emulation, not an exception or a stop
         regs.setRip(RIP);
+        Outcome outcome = handler.onFault(Signals.SIGSEGV, GENERAL_PROTECTION);
+        if (outcome != Outcome.ADVANCE || regs.rip() == RIP) {
+            throw new IllegalStateException(instruction + " was not emulated: " + outcome);
+        }
     }
 
     @Benchmark
