@@ -1,4 +1,4 @@
-# bench-syscall: 100000 round trips of a system call through the guest's own LSTAR handler: a ring-3
+# bench-syscall: 400000 round trips of a system call through the guest's own LSTAR handler: a ring-3
 # loop of `syscall` (a PTRACE_SYSEMU stop under uhv), whose handler at CPL0 answers at once with
 # `sysretq` (a #GP trap in the host), two traps each; then system call 1 ends the run with v = 0.
 # The syscall row of scripts/bench. No GDT is needed: syscall and sysretq load fixed descriptors.
@@ -9,7 +9,7 @@
 .set SYS_EXIT, 1
 
     GUEST_ENTRY
-    PRINTLN "bench-syscall: 100000 x (syscall, sysretq)"
+    PRINTLN "bench-syscall: 400000 x (syscall, sysretq)"
     SYSCALL_INIT STAR_VALUE, syscall_entry, 0
     mov $BENCH_ITERATIONS, %r12d
     lea user_loop(%rip), %rcx

@@ -165,8 +165,12 @@ static void load_segments(const struct user_regs_struct *r) {
     if (s != READ_SEGMENT(gs)) {
         __asm__ volatile("mov %k0, %%gs" : : "r"(s));
     }
-    __asm__ volatile("wrfsbase %0" : : "r"(r->fs_base));
-    __asm__ volatile("wrgsbase %0" : : "r"(r->gs_base));
+    if (r->fs_base != read_fs_base()) {
+        __asm__ volatile("wrfsbase %0" : : "r"(r->fs_base));
+    }
+    if (r->gs_base != read_gs_base()) {
+        __asm__ volatile("wrgsbase %0" : : "r"(r->gs_base));
+    }
 }
 
 static void load_registers(const struct user_regs_struct *r, ucontext_t *uc) {
