@@ -184,6 +184,13 @@ enum { REQUIRE64_LEN = 6 };
     BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)(hi), 0, 1),                                    \
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS)
 
+/* Kills unless the call is an x86-64 one, then loads its number. */
+#define REQUIRE_X86_64_LOAD_NR                                                                    \
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),                      \
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),                                 \
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),                                          \
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
+
 /* Kills unless this mprotect comes from the instruction before ip, starts in guest RAM, is no longer
  * than guest RAM and asks for read-write, read-execute or read-write-execute; else allows it. */
 #define REQUIRE_MPROTECT_OF_RAM(ip, ram, ram_len)                                                 \
@@ -214,10 +221,7 @@ static int load_filter(struct sock_filter *filter, size_t len) {
 static int install_seccomp_wall(pid_t self, unsigned long ram, unsigned long ram_len) {
     enum { STOP_BLOCK_LEN = 3 * REQUIRE64_LEN + 1 }; /* the kill checks below, to skip them */
     struct sock_filter filter[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        REQUIRE_X86_64_LOAD_NR,
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_kill, 0, STOP_BLOCK_LEN),
         REQUIRE64(instruction_pointer, (uintptr_t)uhv_child_stop_ip),
         REQUIRE64(args[0], (uint64_t)(int64_t)self),
@@ -249,10 +253,7 @@ static int install_fast_wall(const struct trap_page *page, unsigned long ram, un
         BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)(ram + ram_len), 1, 0),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
         /* not from guest RAM */
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        REQUIRE_X86_64_LOAD_NR,
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_rt_sigreturn, 0, SIGRETURN_BLOCK_LEN),
         REQUIRE64(instruction_pointer, (uintptr_t)uhv_fast_restorer_ip),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),

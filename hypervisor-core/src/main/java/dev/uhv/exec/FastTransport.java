@@ -2,8 +2,6 @@ package dev.uhv.exec;
 
 import dev.uhv.cpu.RegisterFile;
 import dev.uhv.cpu.Rflags;
-import dev.uhv.linux.Errno;
-import dev.uhv.linux.ErrnoException;
 import dev.uhv.linux.Mman;
 import dev.uhv.linux.Signals;
 import dev.uhv.linux.UhvNative;
@@ -216,32 +214,17 @@ public final class FastTransport implements Transport {
         return lastAddress;
     }
 
-    /** SIGUSR1, which the child's handler posts as a stop of its own (and never a trap). */
     @Override
-    public void poke() {
+    public int livePid() {
         int p = pid;
-        if (p > 0 && !reaped) {
-            try {
-                Signals.kill(p, Signals.SIGUSR1);
-            } catch (ErrnoException e) {
-                if (e.errno() != Errno.ESRCH) {
-                    throw e;
-                }
-            }
-        }
+        return p > 0 && !reaped ? p : -1;
     }
 
     @Override
     public void close() {
-        int p = pid;
-        if (p > 0 && !reaped) {
-            try {
-                Signals.kill(p, Signals.SIGKILL);
-            } catch (ErrnoException e) {
-                if (e.errno() != Errno.ESRCH) {
-                    throw e;
-                }
-            }
+        int p = livePid();
+        if (p > 0) {
+            Signals.killIfPresent(p, Signals.SIGKILL);
             Wait.waitpid(p, status, 0);
             reaped = true;
         }

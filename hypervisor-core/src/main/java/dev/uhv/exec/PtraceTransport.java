@@ -3,8 +3,6 @@ package dev.uhv.exec;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.uhv.cpu.RegisterFile;
-import dev.uhv.linux.ErrnoException;
-import dev.uhv.linux.Errno;
 import dev.uhv.linux.Mman;
 import dev.uhv.linux.Ptrace;
 import dev.uhv.linux.Signals;
@@ -195,31 +193,17 @@ public final class PtraceTransport implements Transport {
     }
 
     @Override
-    public void poke() {
+    public int livePid() {
         int p = pid;
-        if (p > 0 && !reaped) {
-            try {
-                Signals.kill(p, Signals.SIGUSR1);
-            } catch (ErrnoException e) {
-                if (e.errno() != Errno.ESRCH) {
-                    throw e;
-                }
-            }
-        }
+        return p > 0 && !reaped ? p : -1;
     }
 
     /** Kills and reaps the child, once; safe to call again. */
     @Override
     public void close() {
-        int p = pid;
-        if (p > 0 && !reaped) {
-            try {
-                Signals.kill(p, Signals.SIGKILL);
-            } catch (ErrnoException e) {
-                if (e.errno() != Errno.ESRCH) {
-                    throw e;
-                }
-            }
+        int p = livePid();
+        if (p > 0) {
+            Signals.killIfPresent(p, Signals.SIGKILL);
             do {
                 Wait.waitpid(p, status, 0);
             } while (Wait.stopped(status[0]));

@@ -1,6 +1,7 @@
 package dev.uhv.exec;
 
 import dev.uhv.cpu.RegisterFile;
+import dev.uhv.linux.Signals;
 
 import java.nio.file.Path;
 
@@ -74,8 +75,20 @@ public interface Transport extends AutoCloseable, SignalInfo {
 
     int lastExitCode();
 
-    /** Makes a running guest stop soon (timeout, Ctrl-C), from any thread: a stop that is not a trap. */
-    void poke();
+    /** The child's pid while it may be signalled (started and not yet reaped), else -1. */
+    int livePid();
+
+    /**
+     * Makes a running guest stop soon (timeout, Ctrl-C), from any thread: a SIGUSR1, which the
+     * transport sees as a stop that is not a trap (ptrace never delivers it; the fast transport's
+     * handler posts it).
+     */
+    default void poke() {
+        int p = livePid();
+        if (p > 0) {
+            Signals.killIfPresent(p, Signals.SIGUSR1);
+        }
+    }
 
     /** Kills and reaps the child, once; safe to call again. */
     @Override

@@ -26,6 +26,17 @@ public final class Signals {
         }
     }
 
+    /** kill(pid, signal), where a process that is already gone (ESRCH) is no error. */
+    public static void killIfPresent(int pid, int signal) {
+        try {
+            kill(pid, signal);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ESRCH) {
+                throw e;
+            }
+        }
+    }
+
     public static String name(int signal) {
         return switch (signal) {
             case SIGINT -> "SIGINT";
