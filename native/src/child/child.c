@@ -37,6 +37,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/futex.h>
@@ -139,31 +140,65 @@ static unsigned long hex(const char *s) {
 }
 
 static int unmap_host_code_pages(void) {
-    FILE *maps = fopen("/proc/self/maps", "r");
-    if (!maps) {
+    /* Read with read(2) into this stack buffer, wiped after: stdio would leave the map's text (where
+     * everything of the child is) in a heap buffer that the guest can read. */
+    char text[16384];
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         return -1;
     }
-    /* Collect first, unmap after: unmapping while reading would shift the file under us. */
+    size_t len = 0;
+    ssize_t n;
+    while (len < sizeof text - 1 && (n = read(fd, text + len, sizeof text - 1 - len)) > 0) {
+        len += (size_t)n;
+    }
+    close(fd);
+    text[len] = '\0';
+    /* Collect first, unmap after. */
     unsigned long ranges[8][2];
-    int n = 0;
-    char line[512];
-    while (n < 8 && fgets(line, sizeof line, maps)) {
-        if (strstr(line, "[vdso]") || strstr(line, "[vvar")) {
+    int count = 0;
+    for (char *line = text; line && *line && count < 8; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        char *end = strchr(line, '\n');
+        size_t line_len = end ? (size_t)(end - line) : strlen(line);
+        if (memmem(line, line_len, "[vdso]", 6) || memmem(line, line_len, "[vvar", 5)) {
             unsigned long lo, hi;
             if (sscanf(line, "%lx-%lx", &lo, &hi) == 2) {
-                ranges[n][0] = lo;
-                ranges[n][1] = hi;
-                n++;
+                ranges[count][0] = lo;
+                ranges[count][1] = hi;
+                count++;
             }
         }
     }
-    fclose(maps);
-    for (int i = 0; i < n; i++) {
+    explicit_bzero(text, sizeof text);
+    for (int i = 0; i < count; i++) {
         if (munmap((void *)ranges[i][0], ranges[i][1] - ranges[i][0]) != 0) {
             return -1;
         }
     }
     return 0;
+}
+
+/* Whether the OS enabled XSAVE (CPUID.1:ECX.OSXSAVE), read at the start of main: cpuid may fault
+ * once CPUID faulting is on. */
+static int os_xsave;
+
+/*
+ * Puts the x87, SSE, AVX and AVX-512 registers in their initial state, so that the guest starts with
+ * nothing of the child in them (the C library leaves pointers in vector registers). XRSTOR from an
+ * area whose header says no component is saved loads each component's initial configuration (SDM
+ * Vol. 1, 13.8.1), MXCSR excepted, which comes from the legacy area: 0x1f80, its reset value.
+ * Components 0-7 only: not PKRU (9), and not AMX (17, 18), which Linux arms to fault until asked.
+ */
+static void reset_extended_state(void) {
+    static uint8_t area[4096] __attribute__((aligned(64)));
+    memset(area, 0, sizeof area);
+    uint32_t mxcsr = 0x1f80;
+    memcpy(area + 24, &mxcsr, sizeof mxcsr);
+    if (os_xsave) {
+        __asm__ volatile("xrstor %0" : : "m"(area), "a"(0xffu), "d"(0u));
+    } else {
+        __asm__ volatile("fxrstor %0" : : "m"(area));
+    }
 }
 
 /* Loads the low (offset 0) or high (offset 4) half of a 64-bit seccomp_data field and kills
@@ -286,7 +321,14 @@ int main(int argc, char **argv) {
     long cpu = strtol(argv[5], NULL, 16);
     unsigned long flags = hex(argv[6]);
     int page_fd = (int)strtol(argv[7], NULL, 16);
+    if (map_len == 0 || map_addr + map_len > 0xffffffffUL || map_addr + map_len < map_addr) {
+        fprintf(stderr, "uhv-child: guest RAM must end below 4 GiB (the seccomp walls compare 32-bit halves)\n");
+        return EXIT_USAGE;
+    }
     int fast = (flags & FLAG_FAST) != 0;
+    unsigned int eax, ebx, ecx, edx;
+    __asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(1), "c"(0));
+    os_xsave = (ecx >> 27) & 1;
 
     /* The fast transport is not traced while the guest runs: the child handles its own signals. */
     if (!fast && ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) {
@@ -332,12 +374,14 @@ int main(int argc, char **argv) {
         if (install_fast_wall(page, map_addr, map_len) != 0) {
             return EXIT_SECCOMP;
         }
+        reset_extended_state();
         fast_first_trap(page, active);
     }
     if (install_seccomp_wall(self, map_addr, map_len) != 0) {
         return EXIT_SECCOMP;
     }
     /* From here on no system call may run but this one: the filter allows only it, from here. */
+    reset_extended_state();
     register unsigned long reported asm("r12") = active;
     register unsigned long mprotect_stub asm("r13") = (unsigned long)uhv_child_mprotect;
     long ret;

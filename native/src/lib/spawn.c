@@ -11,8 +11,6 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-extern char **environ;
-
 /* Returns the child's pid, or -errno. */
 int uhv_spawn_child(const char *path, int memfd, uint64_t map_addr, uint64_t map_len, uint64_t file_offset,
                     int cpu, int flags, int page_fd) {
@@ -38,8 +36,11 @@ int uhv_spawn_child(const char *path, int memfd, uint64_t map_addr, uint64_t map
      * the guest's process, where they would look like traps. */
     posix_spawnattr_setpgroup(&attr, 0);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+    /* No environment: the guest can read the child's memory, stack included, and uhv's environment
+     * (tokens, paths) is none of its business. */
+    char *envp[] = {NULL};
     pid_t pid;
-    int err = posix_spawn(&pid, path, NULL, &attr, argv, environ);
+    int err = posix_spawn(&pid, path, NULL, &attr, argv, envp);
     posix_spawnattr_destroy(&attr);
     return err == 0 ? pid : -err;
 }

@@ -31,6 +31,14 @@ public final class FastTransport implements Transport {
     static final int FLAG_FAST = 8;
     /** The child's polls before it sleeps (about 50-200 us of PAUSE), when it has a CPU of its own. */
     private static final int CHILD_SPIN_POLLS = 4000;
+    /**
+     * How long a poke may go unanswered before uhv kills the child: a guest can block SIGUSR1 (by a
+     * sigreturn of its own making through the handler's restorer) or stop posting, and a timeout or
+     * Ctrl-C must still end the run.
+     */
+    private static final long POKE_GRACE_NANOS = 1_000_000_000;
+    /** si_code of a SIGSYS from seccomp's RET_TRAP (a SIGSYS sent by kill() is no system call). */
+    private static final int SYS_SECCOMP = 1;
 
     private final ByteBuffer regsBuffer = ByteBuffer.allocateDirect(RegisterFile.SIZE).order(ByteOrder.nativeOrder());
     private final RegisterFile regs = new RegisterFile(regsBuffer);
@@ -40,8 +48,12 @@ public final class FastTransport implements Transport {
     private TrapPage page;
     private TrapExchange exchange;
     private long pageAddress;
+    /** The thread that started the child: the only one that reads the page, so the only one to unmap it. */
+    private Thread owner;
     private volatile int pid = -1;
     private volatile boolean reaped;
+    /** When the first unanswered poke was sent (System.nanoTime), or 0. */
+    private volatile long pokedAt;
     private int lastSignal, lastCode, lastExitCode, activeFeatures;
     private long lastAddress;
 
@@ -61,6 +73,7 @@ public final class FastTransport implements Transport {
     @Override
     public void start(Path childExecutable, int memfd, long mapAddress, long mapLength, long fileOffset, int cpu,
                       int flags) throws ChildSetupException {
+        owner = Thread.currentThread();
         if (!supported()) {
             throw new ChildSetupException("the fast transport needs FSGSBASE (Linux 5.9 or later on a CPU with it); "
                     + "use --transport ptrace");
@@ -149,9 +162,13 @@ public final class FastTransport implements Transport {
         page.setArguments(address, length, prot);
         answer(TrapPage.COMMAND_MPROTECT);
         StopKind reply = awaitPost();
-        if (reply != StopKind.SIGNAL || lastSignal != TrapExchange.REPLY) {
-            throw new IllegalStateException(String.format("the guest process did not come back from mprotect(0x%x, "
-                    + "0x%x, %d): %s %s", address, length, prot, reply, Signals.name(lastSignal)));
+        if (reply == StopKind.EXITED || reply == StopKind.KILLED) {
+            throw new GuestProcessException(String.format("the guest process ended during mprotect(0x%x, 0x%x, %d)"
+                    + " (%s)", address, length, prot, reply == StopKind.KILLED ? "killed by " + Signals.name(lastSignal)
+                    : "exit status " + lastExitCode));
+        }
+        if (lastSignal != TrapExchange.REPLY) {
+            throw new TrapPageException("a post of signal " + lastSignal + " in place of mprotect's reply");
         }
         long ret = page.result();
         lastSignal = signal;
@@ -169,18 +186,29 @@ public final class FastTransport implements Transport {
 
     /** The child's next post, into the last* fields; its end (EXITED, KILLED) when it ended instead. */
     private StopKind awaitPost() {
-        if (!exchange.awaitPost(childEnded)) {
+        int signal = exchange.awaitPost(childEnded);
+        if (signal == TrapExchange.ENDED) {
             return lastSignal == 0 ? StopKind.EXITED : StopKind.KILLED;
         }
-        lastSignal = page.signal();
+        if (signal == Signals.SIGUSR1) {
+            pokedAt = 0; // the poke arrived
+        }
+        lastSignal = signal;
         lastCode = page.code();
         lastAddress = page.address();
-        return lastSignal == Signals.SIGSYS ? StopKind.SYSCALL : StopKind.SIGNAL;
+        return signal == Signals.SIGSYS && lastCode == SYS_SECCOMP ? StopKind.SYSCALL : StopKind.SIGNAL;
     }
 
-    /** Reaps the child if it has ended: lastSignal is then its killing signal, or 0 with lastExitCode. */
+    /**
+     * Reaps the child if it has ended: lastSignal is then its killing signal, or 0 with lastExitCode.
+     * A child that let a poke go unanswered for POKE_GRACE_NANOS is killed first.
+     */
     private boolean childEnded() {
-        if (reaped || Wait.waitpid(pid, status, Wait.WNOHANG) == 0) {
+        long poked = pokedAt;
+        if (poked != 0 && System.nanoTime() - poked > POKE_GRACE_NANOS) {
+            Signals.killIfPresent(pid, Signals.SIGKILL);
+            Wait.waitpid(pid, status, 0);
+        } else if (reaped || Wait.waitpid(pid, status, Wait.WNOHANG) == 0) {
             return false;
         }
         reaped = true;
@@ -214,21 +242,33 @@ public final class FastTransport implements Transport {
         return lastAddress;
     }
 
+    /** SIGUSR1, which the child's handler posts as a stop of its own; a child that ignores it is killed. */
+    @Override
+    public void poke() {
+        if (pokedAt == 0) {
+            pokedAt = System.nanoTime() | 1; // never 0
+        }
+        Transport.super.poke();
+    }
+
     @Override
     public int livePid() {
         int p = pid;
         return p > 0 && !reaped ? p : -1;
     }
 
+    /** Kills and reaps the child, once; safe to call again, from any thread. */
     @Override
-    public void close() {
+    public synchronized void close() {
         int p = livePid();
         if (p > 0) {
             Signals.killIfPresent(p, Signals.SIGKILL);
             Wait.waitpid(p, status, 0);
             reaped = true;
         }
-        if (pageAddress != 0) {
+        // Only the thread that reads the page unmaps it: a close() from another thread (uhv interrupted
+        // while the vCPU thread still runs) must not pull the page from under it.
+        if (pageAddress != 0 && (owner == null || owner == Thread.currentThread())) {
             Mman.munmap(pageAddress, TrapPage.SIZE);
             pageAddress = 0;
         }

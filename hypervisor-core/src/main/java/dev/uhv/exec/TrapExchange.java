@@ -15,29 +15,38 @@ import java.util.function.BooleanSupplier;
 final class TrapExchange {
     /** The signal field of a command's reply. */
     static final int REPLY = 0;
+    /** What {@link #awaitPost} returns when the child ended instead of posting. */
+    static final int ENDED = -1;
     /** How long uhv polls before it sleeps, when the child has a CPU of its own. */
     private static final long SPIN_NANOS = 100_000;
     /** How long one futex sleep lasts before uhv checks that the child still lives. */
-    private static final long SLEEP_SLICE_NANOS = 50_000_000;
+    static final long SLEEP_SLICE_NANOS = 50_000_000;
 
     private final TrapPage page;
     private final boolean spin;
+    private final long sleepSliceNanos;
     /** The trap_seq of the last post seen. */
     private int seq;
 
     TrapExchange(TrapPage page, boolean spin) {
+        this(page, spin, SLEEP_SLICE_NANOS);
+    }
+
+    TrapExchange(TrapPage page, boolean spin, long sleepSliceNanos) {
         this.page = page;
         this.spin = spin;
+        this.sleepSliceNanos = sleepSliceNanos;
         this.seq = page.trapSeq();
     }
 
     /**
-     * Waits for the next post and checks it. Returns false instead when childEnded says the child is
-     * gone (asked only after a sleep slice without a post).
+     * Waits for the next post and checks it. Returns its signal, read once (the guest may write the
+     * page), or {@link #ENDED} when childEnded says the child is gone (asked after each sleep slice
+     * without a post).
      *
      * @throws TrapPageException when the post cannot be the handler's
      */
-    boolean awaitPost(BooleanSupplier childEnded) {
+    int awaitPost(BooleanSupplier childEnded) {
         long spinUntil = spin ? System.nanoTime() + SPIN_NANOS : 0;
         int polls = 0;
         while (page.trapSeq() == seq) {
@@ -50,11 +59,11 @@ final class TrapExchange {
             }
             page.setParentWaiting(true); // volatile, before the futex rechecks trap_seq: no lost wake-up
             if (page.trapSeq() == seq) {
-                UhvNative.futexWait(page.trapSeqAddress(), seq, SLEEP_SLICE_NANOS);
+                UhvNative.futexWait(page.trapSeqAddress(), seq, sleepSliceNanos);
             }
             page.setParentWaiting(false);
             if (page.trapSeq() == seq && childEnded.getAsBoolean()) {
-                return false;
+                return ENDED;
             }
         }
         int posted = page.trapSeq();
@@ -63,10 +72,11 @@ final class TrapExchange {
                     + Integer.toUnsignedString(posted));
         }
         seq = posted;
-        if (!isPostedSignal(page.signal())) {
-            throw new TrapPageException("signal " + page.signal());
+        int signal = page.signal();
+        if (!isPostedSignal(signal)) {
+            throw new TrapPageException("signal " + signal);
         }
-        return true;
+        return signal;
     }
 
     /** Answers the last post: the command, then reply_seq, then a wake-up if the child sleeps. */

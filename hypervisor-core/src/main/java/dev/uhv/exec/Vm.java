@@ -105,8 +105,8 @@ public final class Vm implements AutoCloseable {
         this.mapStart = mapStart;
         if (config.transport() == TransportKind.FAST) {
             vcpuThreadCpu = config.cpu() < 0 ? -1 : Sched.neighbourCpu(config.cpu());
-            // Polling pays only where the two sides run at once, on two CPUs.
-            boolean twoCpus = config.cpu() < 0 ? Sched.allowedCpus().cardinality() > 1 : vcpuThreadCpu != config.cpu();
+            // Polling pays only where the two sides surely run at once, pinned to two CPUs.
+            boolean twoCpus = config.cpu() >= 0 && vcpuThreadCpu != config.cpu();
             transport = new FastTransport(twoCpus);
         } else {
             vcpuThreadCpu = config.cpu();
@@ -322,6 +322,11 @@ public final class Vm implements AutoCloseable {
                     break;
                 }
                 StopKind stop = transport.resume();
+                if ((stop == StopKind.EXITED || stop == StopKind.KILLED) && stopRequest != null) {
+                    // A child that would not stop when asked (the fast transport kills it): the request wins.
+                    end = new Outcome.Stop(stopRequest, stopDetail);
+                    break;
+                }
                 Outcome outcome = handle(stop, handler);
                 if (isTrapStop(stop) && !handler.lastWasScannerFault()) {
                     traps++;
@@ -365,7 +370,7 @@ public final class Vm implements AutoCloseable {
             }
         } catch (ChildSetupException e) {
             end = new Outcome.Stop(ExitReason.HOST_ERROR, e.getMessage());
-        } catch (TrapPageException e) {
+        } catch (GuestProcessException e) {
             end = new Outcome.Stop(ExitReason.GUEST_CRASH, e.getMessage());
         } catch (RuntimeException e) {
             // the summary line carries the message; the stack trace is for -v

@@ -6,6 +6,7 @@ import dev.uhv.linux.Signals;
 import dev.uhv.linux.UhvNative;
 import org.junit.jupiter.api.Test;
 
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
@@ -36,9 +37,9 @@ class TrapExchangeTest {
         raw.putInt(CODE, code);
         raw.putLong(ADDRESS, faultAddress);
         raw.putLong(RIP, rip);
-        synchronized (raw) { // a full fence between the store of trap_seq and the load of parent_waiting
-            raw.putInt(TRAP_SEQ, raw.getInt(TRAP_SEQ) + 1);
-        }
+        VarHandle.releaseFence();
+        raw.putInt(TRAP_SEQ, raw.getInt(TRAP_SEQ) + 1);
+        VarHandle.fullFence(); // the store of trap_seq before the load of parent_waiting, as in fast.c
         if (raw.getInt(PARENT_WAITING) != 0) {
             UhvNative.futexWake(address + TRAP_SEQ);
         }
@@ -48,8 +49,7 @@ class TrapExchangeTest {
     void aPostIsReadAndAnswered() throws Exception {
         TrapExchange exchange = new TrapExchange(page, true);
         post(Signals.SIGSEGV, SignalInfo.SI_KERNEL, 0x1234, 0x100000);
-        assertTrue(exchange.awaitPost(() -> false));
-        assertEquals(Signals.SIGSEGV, page.signal());
+        assertEquals(Signals.SIGSEGV, exchange.awaitPost(() -> false));
         assertEquals(SignalInfo.SI_KERNEL, page.code());
         assertEquals(0x1234, page.address());
         ByteBuffer regs = ByteBuffer.allocateDirect(dev.uhv.cpu.RegisterFile.SIZE).order(ByteOrder.nativeOrder());
@@ -63,24 +63,26 @@ class TrapExchangeTest {
 
     @Test
     void aSleepingUhvIsWokenByThePost() throws Exception {
-        TrapExchange exchange = new TrapExchange(page, false); // no polling: straight to the futex
-        AtomicInteger asked = new AtomicInteger();
-        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> exchange.awaitPost(() -> {
-            asked.incrementAndGet();
-            return false;
-        }));
-        Thread.sleep(120);
+        // No polling, and sleep slices far longer than the test: only the futex wake can end the wait.
+        TrapExchange exchange = new TrapExchange(page, false, TimeUnit.SECONDS.toNanos(60));
+        CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> exchange.awaitPost(() -> false));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (raw.getInt(PARENT_WAITING) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(1, raw.getInt(PARENT_WAITING), "uhv announced its sleep");
+        Thread.sleep(50);
         assertFalse(waiting.isDone(), "no post yet");
-        assertTrue(asked.get() >= 1, "between sleep slices uhv asked whether the child lives");
         post(Signals.SIGSYS, 1, 0, 0x100002);
-        assertTrue(waiting.get(5, TimeUnit.SECONDS));
-        assertEquals(Signals.SIGSYS, page.signal());
+        assertEquals(Signals.SIGSYS, waiting.get(5, TimeUnit.SECONDS), "woken by the post, long before its slice ends");
     }
 
     @Test
-    void aChildThatEndedEndsTheWait() {
-        TrapExchange exchange = new TrapExchange(page, false);
-        assertFalse(exchange.awaitPost(() -> true));
+    void betweenSleepSlicesUhvAsksWhetherTheChildLives() {
+        TrapExchange exchange = new TrapExchange(page, false, TimeUnit.MILLISECONDS.toNanos(5));
+        AtomicInteger asked = new AtomicInteger();
+        assertEquals(TrapExchange.ENDED, exchange.awaitPost(() -> asked.incrementAndGet() == 3));
+        assertEquals(3, asked.get());
     }
 
     @Test

@@ -282,6 +282,14 @@ class GuestsTest {
         assertTrue(summaryText(run.summary(), run.dump()).startsWith("timeout"), run.summary());
     }
 
+    /** The guest starts with reset vector state, nothing of the child's C library in xmm (a heap pointer). */
+    @Test
+    void vectorRegistersStartClean() {
+        GuestRun run = InProcess.run(dir, "clean-start.elf");
+        assertLines(run.serial(), "xmm0-15 or'ed=0x0000000000000000", "mxcsr=0x00001f80");
+        assertGuestExit(run, 1);
+    }
+
     @Test
     void maxTrapsStopsATrappingGuest() {
         GuestRun run = InProcess.run(dir, "spin-traps.elf", "--max-traps", "500");
