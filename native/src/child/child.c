@@ -226,12 +226,19 @@ enum { REQUIRE64_LEN = 6 };
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),                                          \
     BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
 
-/* Kills unless this mprotect comes from the instruction before ip, starts in guest RAM, is no longer
- * than guest RAM and asks for read-write, read-execute or read-write-execute; else allows it. */
+/* Kills unless this mprotect comes from the instruction before ip, lies inside guest RAM (start and
+ * end: both below 4 GiB, so their 32-bit sum cannot wrap) and asks for read-write, read-execute or
+ * read-write-execute; else allows it. Only at a filter's end: nothing jumps over it. */
 #define REQUIRE_MPROTECT_OF_RAM(ip, ram, ram_len)                                                 \
     REQUIRE64(instruction_pointer, (uintptr_t)(ip)),                                              \
     REQUIRE_BELOW_4G_RANGE(args[0], (ram), (ram) + (ram_len)),                                    \
     REQUIRE_BELOW_4G_RANGE(args[1], 1, (ram_len) + 1),                                            \
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),                   \
+    BPF_STMT(BPF_MISC | BPF_TAX, 0),                                                              \
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),                   \
+    BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),                                                       \
+    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)((ram) + (ram_len)), 0, 1),                     \
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),                                          \
     REQUIRE_HALF(args[2], 4, 0),                                                                  \
     BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),                   \
     BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROT_READ | PROT_WRITE, 3, 0),                             \
