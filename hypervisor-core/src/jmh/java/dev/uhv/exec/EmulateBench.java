@@ -45,10 +45,7 @@ public class EmulateBench extends UhvBenchmark {
     private static final int PHYSICAL_ADDRESS_BITS = 48;
     private static final long XCR0 = 7;
     /** A #GP as the kernel reports it: SIGSEGV, si_code SI_KERNEL, no address. */
-    private static final SignalInfo GENERAL_PROTECTION = new Fault(SignalInfo.SI_KERNEL, 0);
-
-    private record Fault(int code, long address) implements SignalInfo {
-    }
+    private static final SignalInfo GENERAL_PROTECTION = SignalInfo.of(SignalInfo.SI_KERNEL, 0);
 
     @Param({"MOV_RAX_CR0", "WRMSR", "OUT_E9_AL"})
     public PrivilegedInstruction instruction;

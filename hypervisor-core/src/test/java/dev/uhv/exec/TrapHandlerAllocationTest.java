@@ -61,17 +61,7 @@ class TrapHandlerAllocationTest {
     private final Machine machine = new Machine(cpu, memory, ports, false, 7);
     private final TrapHandler handler = new TrapHandler(machine, EmulatorTable.standard(), null);
     /** What the kernel reports for a #GP: SIGSEGV with SI_KERNEL and no address. */
-    private final SignalInfo gp = new SignalInfo() {
-        @Override
-        public int code() {
-            return SI_KERNEL;
-        }
-
-        @Override
-        public long address() {
-            return 0;
-        }
-    };
+    private final SignalInfo gp = SignalInfo.of(SignalInfo.SI_KERNEL, 0);
     /** Where the next instruction goes: one address each, so the decode cache holds them all. */
     private long next = 0x1000;
 

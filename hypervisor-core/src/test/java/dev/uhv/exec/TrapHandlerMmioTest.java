@@ -49,15 +49,12 @@ class TrapHandlerMmioTest {
         regs.setRflags(Rflags.FIXED_1 | Rflags.IF);
     }
 
-    private record Fault(int code, long address) implements SignalInfo {
-    }
-
     /** Puts hex at rip and reports a SIGSEGV page fault at address. */
     private Outcome segv(String hex, long address) {
         byte[] bytes = HexFormat.of().parseHex(hex.replace(" ", ""));
         memory.write(RIP, bytes, 0, bytes.length);
         regs.setRip(RIP);
-        return handler.onFault(Signals.SIGSEGV, new Fault(SignalInfo.SEGV_MAPERR, address));
+        return handler.onFault(Signals.SIGSEGV, SignalInfo.of(SignalInfo.SEGV_MAPERR, address));
     }
 
     private long mmioTraps() {

@@ -157,17 +157,7 @@ class TrapHandlerRepStringTest {
         memory.write(RIP, hex, 0, hex.length);
         regs.setRip(RIP);
 
-        assertSame(Outcome.ADVANCE, handler.onFault(Signals.SIGSEGV, new SignalInfo() {
-            @Override
-            public int code() {
-                return SEGV_MAPERR;
-            }
-
-            @Override
-            public long address() {
-                return DEV;
-            }
-        }));
+        assertSame(Outcome.ADVANCE, handler.onFault(Signals.SIGSEGV, SignalInfo.of(SignalInfo.SEGV_MAPERR, DEV)));
 
         assertEquals(LENGTH, device.accesses().size());
         assertEquals(0x77, device.peek(LENGTH - 1, 1));
