@@ -157,16 +157,13 @@ static int unmap_host_code_pages(void) {
     /* Collect first, unmap after. */
     unsigned long ranges[8][2];
     int count = 0;
-    for (char *line = text; line && *line && count < 8; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        char *end = strchr(line, '\n');
-        size_t line_len = end ? (size_t)(end - line) : strlen(line);
-        if (memmem(line, line_len, "[vdso]", 6) || memmem(line, line_len, "[vvar", 5)) {
-            unsigned long lo, hi;
-            if (sscanf(line, "%lx-%lx", &lo, &hi) == 2) {
-                ranges[count][0] = lo;
-                ranges[count][1] = hi;
-                count++;
-            }
+    char *save;
+    for (char *line = strtok_r(text, "\n", &save); line && count < 8; line = strtok_r(NULL, "\n", &save)) {
+        unsigned long lo, hi;
+        if ((strstr(line, "[vdso]") || strstr(line, "[vvar")) && sscanf(line, "%lx-%lx", &lo, &hi) == 2) {
+            ranges[count][0] = lo;
+            ranges[count][1] = hi;
+            count++;
         }
     }
     explicit_bzero(text, sizeof text);
@@ -257,8 +254,8 @@ static int load_filter(struct sock_filter *filter, size_t len) {
 
 /*
  * Allows kill(self, SIGSTOP) from the stop's syscall and, from uhv_child_mprotect's syscall only,
- * mprotect of a range that starts in guest RAM, no longer than guest RAM, to read-write,
- * read-execute or read-write-execute; kills on everything else.
+ * mprotect of a range inside guest RAM to read-write, read-execute or read-write-execute; kills on
+ * everything else.
  */
 static int install_seccomp_wall(pid_t self, unsigned long ram, unsigned long ram_len) {
     enum { STOP_BLOCK_LEN = 3 * REQUIRE64_LEN + 1 }; /* the kill checks below, to skip them */

@@ -17,9 +17,9 @@ public final class ChildSetupException extends Exception {
                     + "there, or the address is below vm.mmap_min_addr)";
             case 14 -> "it could not unmap the vDSO";
             case 15 -> "it could not install its seccomp filter (seccomp unavailable?)";
+            case 17 -> "it could not close its file descriptors (close_range unavailable: Linux 5.9 or later is needed)";
             case 18 -> "it could not set up the fast transport's trap page and signal handlers (try --transport "
                     + "ptrace)";
-            case 17 -> "it could not close its file descriptors (close_range unavailable: Linux 5.9 or later is needed)";
             default -> "it exited with status " + code + " before it was ready";
         };
         return new ChildSetupException("the guest process failed to start: " + step);

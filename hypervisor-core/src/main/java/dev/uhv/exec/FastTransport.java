@@ -23,8 +23,8 @@ import java.util.function.BooleanSupplier;
  * calls into SIGSYS for the handler and allows nothing else but the handler's own futex, mprotect and
  * rt_sigreturn, from their instructions. The page is writable by the guest, so each post is checked
  * (its sequence number, the signal, the selectors' privilege level) and a bad one ends the run with
- * {@link TrapPageException}. Per trap: no native call while spinning, two bulk copies of the
- * registers, no allocation.
+ * {@link TrapPageException}. Per trap: no native call while spinning, one bulk copy of the
+ * registers in and the changed ones back, no allocation.
  */
 public final class FastTransport implements Transport {
     /** uhv-child's flag for this transport. */
@@ -133,7 +133,7 @@ public final class FastTransport implements Transport {
 
     @Override
     public StopKind resume() {
-        answer(TrapPage.COMMAND_RESUME);
+        exchange.answer(TrapPage.COMMAND_RESUME);
         return awaitPost();
     }
 
@@ -160,7 +160,7 @@ public final class FastTransport implements Transport {
         int signal = lastSignal, code = lastCode;
         long faultAddress = lastAddress;
         page.setArguments(address, length, prot);
-        answer(TrapPage.COMMAND_MPROTECT);
+        exchange.answer(TrapPage.COMMAND_MPROTECT);
         StopKind reply = awaitPost();
         if (reply == StopKind.EXITED || reply == StopKind.KILLED) {
             throw new GuestProcessException(String.format("the guest process ended during mprotect(0x%x, 0x%x, %d)"
@@ -178,10 +178,6 @@ public final class FastTransport implements Transport {
             throw new IllegalStateException(String.format("mprotect(0x%x, 0x%x, %d) in the guest process failed: "
                     + "errno %d", address, length, prot, -ret));
         }
-    }
-
-    private void answer(int command) {
-        exchange.answer(command);
     }
 
     /** The child's next post, into the last* fields; its end (EXITED, KILLED) when it ended instead. */
