@@ -260,8 +260,7 @@ final class RunOptions {
             case "ptrace" -> TransportKind.PTRACE;
             case "fast" -> {
                 if (!FastTransport.supported()) {
-                    throw new UserError("--transport fast: this host lacks FSGSBASE for user code (Linux 5.9+ on a CPU "
-                            + "with it), which the fast transport needs; use --transport ptrace");
+                    throw new UserError("--transport fast: " + FastTransport.UNSUPPORTED + "; use --transport ptrace");
                 }
                 yield TransportKind.FAST;
             }

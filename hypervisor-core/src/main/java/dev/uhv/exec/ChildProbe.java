@@ -25,8 +25,7 @@ public record ChildProbe(String error, boolean cpuidFaulting, boolean tscFaultin
     private static final int FLAGS = Transport.FLAG_CPUID_FAULT | Transport.FLAG_TSC_FAULT | Transport.FLAG_NX_RAM;
 
     public static ChildProbe run() {
-        String fastError = FastTransport.supported() ? probeFast() : "this host lacks FSGSBASE for user code (Linux "
-                + "5.9+ on a CPU with it), which the fast transport's signal handler needs";
+        String fastError = FastTransport.supported() ? probeFast() : FastTransport.UNSUPPORTED;
         long base = HostSystem.lowestMappableAddress();
         try (SharedRam ram = new SharedRam(base + 0x10000); PtraceTransport t = new PtraceTransport()) {
             t.start(NativeExecutables.childLauncher(), ram.fd(), base, ram.size() - base, base, -1, FLAGS);

@@ -65,6 +65,10 @@ public final class FastTransport implements Transport {
         this.spin = spin;
     }
 
+    /** Why a host without {@link #supported()} cannot run the fast transport. */
+    public static final String UNSUPPORTED = "this host lacks FSGSBASE for user code (Linux 5.9+ on a CPU with it), "
+            + "which the fast transport's signal handler needs";
+
     /** Whether this host can run the fast transport: the handler needs rdfsbase/wrfsbase. */
     public static boolean supported() {
         return UhvNative.hasFsGsBase();
@@ -75,8 +79,7 @@ public final class FastTransport implements Transport {
                       int flags) throws ChildSetupException {
         owner = Thread.currentThread();
         if (!supported()) {
-            throw new ChildSetupException("the fast transport needs FSGSBASE (Linux 5.9 or later on a CPU with it); "
-                    + "use --transport ptrace");
+            throw new ChildSetupException(UNSUPPORTED + "; use --transport ptrace");
         }
         int pageFd = Mman.memfdCreate("uhv-trap-page", 0);
         try {
