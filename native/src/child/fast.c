@@ -148,23 +148,20 @@ static void save_registers(struct user_regs_struct *r, const greg_t *g, int sig)
 
 /* The data segments and the FS/GS bases are not in the signal frame: they are loaded here, the
  * selectors first (loading FS or GS sets its base from the descriptor), then the bases. */
+/* Loads a selector into a segment register unless it holds it already. */
+#define LOAD_SEGMENT(name, selector)                                                               \
+    do {                                                                                           \
+        uint64_t s_ = (selector) & 0xffff;                                                         \
+        if (s_ != READ_SEGMENT(name)) {                                                            \
+            __asm__ volatile("mov %k0, %%" #name : : "r"(s_));                                    \
+        }                                                                                          \
+    } while (0)
+
 static void load_segments(const struct user_regs_struct *r) {
-    uint64_t s = r->ds & 0xffff;
-    if (s != READ_SEGMENT(ds)) {
-        __asm__ volatile("mov %k0, %%ds" : : "r"(s));
-    }
-    s = r->es & 0xffff;
-    if (s != READ_SEGMENT(es)) {
-        __asm__ volatile("mov %k0, %%es" : : "r"(s));
-    }
-    s = r->fs & 0xffff;
-    if (s != READ_SEGMENT(fs)) {
-        __asm__ volatile("mov %k0, %%fs" : : "r"(s));
-    }
-    s = r->gs & 0xffff;
-    if (s != READ_SEGMENT(gs)) {
-        __asm__ volatile("mov %k0, %%gs" : : "r"(s));
-    }
+    LOAD_SEGMENT(ds, r->ds);
+    LOAD_SEGMENT(es, r->es);
+    LOAD_SEGMENT(fs, r->fs);
+    LOAD_SEGMENT(gs, r->gs);
     if (r->fs_base != read_fs_base()) {
         __asm__ volatile("wrfsbase %0" : : "r"(r->fs_base));
     }

@@ -44,7 +44,8 @@ public final class PtraceTransport implements Transport {
     @Override
     public void start(Path childExecutable, int memfd, long mapAddress, long mapLength, long fileOffset, int cpu,
                       int flags) throws ChildSetupException {
-        pid = UhvNative.spawnChild(childExecutable.toString(), memfd, mapAddress, mapLength, fileOffset, cpu, flags, -1);
+        pid = UhvNative.spawnChild(childExecutable.toString(), memfd, mapAddress, mapLength, fileOffset, cpu, flags,
+                -1);
         Wait.waitpid(pid, status, 0);
         int st = status[0];
         if (Wait.exited(st)) {
