@@ -30,9 +30,7 @@
 .set DATA_SEL, 0x18
 .set TSS_SEL, 0x20
 .set LDT_SEL, 0x30
-.set TSS_SIZE, 104                  # the 64-bit TSS (SDM vol. 3A 8.7)
 .set TSS_IOPB, 102
-.set TSS_AVAILABLE_64, 0x89         # present, DPL 0, type 9
 .set LDT_PRESENT, 0x82              # present, DPL 0, type 2
 .set IDT_GATES, 16
 
@@ -184,27 +182,6 @@
 
     PRINTLN "sensitive-tables done"
     FINISH
-
-# set_system_descriptor: writes the 16-byte system descriptor at rdi: base rax, limit ecx (at most
-# 0xfffff, byte granular), access byte dl. Preserves every register.
-set_system_descriptor:
-    push %rax
-    mov %cx, (%rdi)                     # limit 15:0
-    mov %ax, 2(%rdi)                    # base 15:0
-    shr $16, %rax
-    mov %al, 4(%rdi)                    # base 23:16
-    mov %dl, 5(%rdi)                    # access byte
-    push %rcx
-    shr $16, %ecx
-    and $0xf, %cl
-    mov %cl, 6(%rdi)                    # limit 19:16, flags: byte granular
-    pop %rcx
-    mov %ah, 7(%rdi)                    # base 31:24
-    shr $16, %rax
-    mov %eax, 8(%rdi)                   # base 63:32
-    movl $0, 12(%rdi)
-    pop %rax
-    ret
 
     .data
     .balign 16

@@ -7,8 +7,6 @@
 .set GDT_CODE64, 0x08
 .set GDT_DATA, 0x10
 .set GDT_TSS, 0x18
-.set TSS_SIZE, 104              # the 64-bit TSS (SDM vol. 3A 8.7)
-.set TSS_AVAILABLE_64, 0x89     # present, DPL 0, type 9
 .set DR7_VALUE, 0x403           # bit 10 reads as 1; L0 | G0
 
     GUEST_ENTRY
@@ -17,19 +15,12 @@
     sti
     cli
 
-    # Fill in the TSS descriptor: the base is only known at link time, split over four fields.
+    # Fill in the TSS descriptor: the base is only known at link time.
     lea tss(%rip), %rax
     lea gdt + GDT_TSS(%rip), %rdi
-    movw $(TSS_SIZE - 1), (%rdi)        # limit 15:0
-    mov %ax, 2(%rdi)                    # base 15:0
-    shr $16, %rax
-    mov %al, 4(%rdi)                    # base 23:16
-    movb $TSS_AVAILABLE_64, 5(%rdi)
-    movb $0, 6(%rdi)                    # limit 19:16, flags: byte granular
-    mov %ah, 7(%rdi)                    # base 31:24
-    shr $16, %rax
-    mov %eax, 8(%rdi)                   # base 63:32
-    movl $0, 12(%rdi)
+    mov $(TSS_SIZE - 1), %ecx
+    mov $TSS_AVAILABLE_64, %dl
+    call set_system_descriptor
 
     lgdt gdtr(%rip)
     lidt idtr(%rip)

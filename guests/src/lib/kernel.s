@@ -6,7 +6,6 @@
     .include "uhv.inc"
     .include "kernel.inc"
 
-.set TSS_AVAILABLE_64, 0x89     # descriptor access byte: present, DPL 0, type 9
 .set GATE_INTR_DPL0, 0x8e       # gate type/attribute byte: present, DPL 0, 64-bit interrupt gate
 .set GATE_INTR_DPL3, 0xee       # the same with DPL 3
 .set STUB_SIZE, 16              # each stub starts 16 bytes after the one before it
@@ -19,22 +18,16 @@
 kernel_init:
     push %rax
     push %rcx
+    push %rdx
     push %rsi
     push %rdi
 
-    # The TSS descriptor: its base is known at link time only, split over four fields.
+    # The TSS descriptor: its base is known at link time only.
     lea tss(%rip), %rax
     lea gdt + TSS_SEL(%rip), %rdi
-    movw $(TSS_SIZE - 1), (%rdi)        # limit 15:0
-    mov %ax, 2(%rdi)                    # base 15:0
-    shr $16, %rax
-    mov %al, 4(%rdi)                    # base 23:16
-    movb $TSS_AVAILABLE_64, 5(%rdi)
-    movb $0, 6(%rdi)                    # limit 19:16, flags: byte granular
-    mov %ah, 7(%rdi)                    # base 31:24
-    shr $16, %rax
-    mov %eax, 8(%rdi)                   # base 63:32
-    movl $0, 12(%rdi)
+    mov $(TSS_SIZE - 1), %ecx
+    mov $TSS_AVAILABLE_64, %dl
+    call set_system_descriptor
 
     # The TSS: RSP0 for a change to CPL0, IST1, and no I/O permission bitmap (its offset is the
     # TSS limit + 1), so port I/O at CPL3 with IOPL 0 raises #GP.
@@ -84,6 +77,7 @@ kernel_init:
 
     pop %rdi
     pop %rsi
+    pop %rdx
     pop %rcx
     pop %rax
     ret

@@ -181,6 +181,28 @@ finish:
 1:  PUT_HEX 64, "checks failed: ", failures(%rip)
     EXIT EXIT_CHECK_FAILED
 
+# set_system_descriptor: writes the 16-byte system descriptor at rdi: base rax, limit ecx (at most
+# 0xfffff, byte granular), access byte dl. Preserves every register.
+    .globl set_system_descriptor
+set_system_descriptor:
+    push %rax
+    mov %cx, (%rdi)                     # limit 15:0
+    mov %ax, 2(%rdi)                    # base 15:0
+    shr $16, %rax
+    mov %al, 4(%rdi)                    # base 23:16
+    mov %dl, 5(%rdi)                    # access byte
+    push %rcx
+    shr $16, %ecx
+    and $0xf, %cl
+    mov %cl, 6(%rdi)                    # limit 19:16, flags: byte granular
+    pop %rcx
+    mov %ah, 7(%rdi)                    # base 31:24
+    shr $16, %rax
+    mov %eax, 8(%rdi)                   # base 63:32
+    movl $0, 12(%rdi)
+    pop %rax
+    ret
+
 # exit_guest: al = v. Under QEMU and uhv the out never returns; if it ever does, the device is
 # missing, so fail loudly with #UD rather than end in a way that looks like success.
     .globl exit_guest
