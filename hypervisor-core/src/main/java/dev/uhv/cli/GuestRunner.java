@@ -46,8 +46,11 @@ final class GuestRunner {
             }
         }, "uhv-exit");
         Runtime.getRuntime().addShutdownHook(onExit);
-        try (StopSignals signals = new StopSignals(vm)) {
+        try (OnDemandDumps dumps = new OnDemandDumps(options.dumpPath());
+             RunSignals signals = new RunSignals(vm)) {
+            vm.onDemandDumps(dumps);
             RunResult result = vm.run();
+            dumps.close(); // the last on-demand dump before the summary
             vm.flushOutput();
             StateDump dump = vm.dump(result);
             writeDump(dump, options);

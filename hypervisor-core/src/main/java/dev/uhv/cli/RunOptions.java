@@ -105,8 +105,15 @@ final class RunOptions {
                     + "site with its trap count.")
     Path trace;
 
+    @Option(names = "--single-step",
+            description = "Run the guest one instruction at a time (PTRACE_SINGLESTEP, or the trap flag with the fast "
+                    + "transport), counting the instructions; with --trace every instruction is logged. Slow: a "
+                    + "trap per instruction.")
+    boolean singleStep;
+
     @Option(names = "--dump-state", paramLabel = "PATH|-",
-            description = "Write the machine state at exit as JSON to PATH, or - for stdout.")
+            description = "Write the machine state at exit as JSON to PATH, or - for stdout. SIGUSR1 to uhv writes one "
+                    + "while the guest runs, to PATH.1, PATH.2... (to stderr without PATH).")
     String dumpState;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop the guest after this many seconds.")
@@ -182,7 +189,7 @@ final class RunOptions {
         }
         return new VmConfig(image, imageName, fmt, load, entryAddr, memSize, rsp, pin, serialOut, debugconOut,
                 ignoreMsrs, limit, traps, trapRdtsc, abi, append == null ? "" : append, bootModules, sensitiveMode,
-                traceOut, transportKind);
+                traceOut, transportKind, singleStep);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.uhv.exec;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.uhv.cpu.RegisterFile;
+import dev.uhv.cpu.Rflags;
 import dev.uhv.linux.Mman;
 import dev.uhv.linux.Ptrace;
 import dev.uhv.linux.Signals;
@@ -124,9 +125,27 @@ public final class PtraceTransport implements Transport {
     /** PTRACE_SYSEMU_SINGLESTEP: system calls are still emulated. */
     @Override
     public StopKind singleStep() {
+        boolean guestTf = (regs.rflags() & Rflags.TF) != 0;
         Ptrace.sysemuSingleStep(pid, 0);
         siginfoLoaded = false;
-        return waitForStop();
+        StopKind stop = waitForStop();
+        if (!guestTf && (stop == StopKind.SIGNAL || stop == StopKind.SYSCALL)) {
+            hideStepFlag();
+        }
+        return stop;
+    }
+
+    /**
+     * The kernel hides the TF it sets for a step, except when the stepped instruction was popf or
+     * iret, which could have set TF themselves (is_setting_trap_flag, arch/x86/kernel/step.c): then
+     * it stays in the registers, and the guest would run on with TF set. The guest's TF was clear
+     * before the step, so it goes. (A native popf that really sets TF is the scanner's to emulate.)
+     */
+    private void hideStepFlag() {
+        long flags = Ptrace.peekUser(pid, Ptrace.USER_EFLAGS_OFFSET);
+        if ((flags & Rflags.TF) != 0) {
+            Ptrace.pokeUser(pid, Ptrace.USER_EFLAGS_OFFSET, flags & ~Rflags.TF);
+        }
     }
 
     /**

@@ -37,7 +37,7 @@ public record StateDump(String exitReason, String detail, int exitStatus, Map<St
                         Map<String, String> debugRegisters, Table gdtr, Table idtr, Segment ldtr, Segment tr,
                         String xcr0, boolean interruptFlag, int cpl, int codeBits, Map<String, String> segments,
                         List<Gate> idt, List<RaisedException> exceptions, Code code, long traps,
-                        Map<String, Long> trapsByFamily, double runTimeSeconds, String postCode,
+                        Long instructions, Map<String, Long> trapsByFamily, double runTimeSeconds, String postCode,
                         Sensitive sensitive) {
 
     /**
@@ -138,7 +138,8 @@ public record StateDump(String exitReason, String detail, int exitStatus, Map<St
         return new StateDump(result.label(), result.detail(), result.exitStatus(), regs, crs, msrs, drs,
                 table(cpu.tables().gdtr()), table(cpu.tables().idtr()), segment(cpu.tables().ldtr()),
                 segment(cpu.tables().tr()), hex(cpu.xcr0()), cpu.interruptFlag(), cpu.cpl(), cpu.codeBits(), segments,
-                idt(cpu.tables().idtr(), ram), exceptions, code(r.rip(), ram), result.traps(), families,
+                idt(cpu.tables().idtr(), ram), exceptions, code(r.rip(), ram), result.traps(),
+                result.instructions() == RunResult.NOT_COUNTED ? null : result.instructions(), families,
                 result.seconds(), postCode == PostCodePort.NONE ? null : hex(postCode), sensitive);
     }
 

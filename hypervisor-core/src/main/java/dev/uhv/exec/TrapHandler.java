@@ -315,6 +315,12 @@ final class TrapHandler {
         }
     }
 
+    /** The instruction at address as text, for --single-step's trace; "(undecodable)" where there is none. */
+    String describe(long address) {
+        DecodedInstruction insn = decodeAt(address);
+        return insn == null ? "(undecodable)" : decoder().format(window, insn.length(), address);
+    }
+
     private Outcome decodeAndEmulate(int signal, long rip, SignalInfo info) {
         int n = fetch(rip);
         if (n == 0) {

@@ -47,6 +47,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Timer;
+import java.util.function.Consumer;
 import java.util.TimerTask;
 
 /**
@@ -96,6 +97,12 @@ public final class Vm implements AutoCloseable {
     private boolean started;
     /** --trace, or null. */
     private final TraceWriter trace;
+    /** A state dump asked for while the guest runs (SIGUSR1), taken at its next stop. */
+    private volatile boolean dumpRequested;
+    /** Where on-demand dumps go, or null to ignore the requests. */
+    private volatile Consumer<StateDump> dumpSink;
+    /** --single-step: instructions completed, natively stepped or emulated. */
+    private long instructions;
 
     private Vm(VmConfig config, HostFacts host, SharedRam ram, LoadResult loaded, long mapStart) {
         this.config = config;
@@ -257,6 +264,21 @@ public final class Vm implements AutoCloseable {
         transport.poke();
     }
 
+    /** Where the state dumps that {@link #requestDump()} asks for go (called on the vCPU thread). */
+    public void onDemandDumps(Consumer<StateDump> sink) {
+        dumpSink = sink;
+    }
+
+    /**
+     * Asks for a state dump while the guest runs (SIGUSR1), safe from any thread: the guest is poked
+     * into a stop, the dump is taken there and handed to the sink, and the guest goes on, so that it
+     * stands still for one trap.
+     */
+    public void requestDump() {
+        dumpRequested = true;
+        transport.poke();
+    }
+
     /** The platform devices' stop request; runs on the vCPU thread, inside the instruction's emulation. */
     private void deviceStop(ExitReason reason, int exitStatus, String detail) {
         if (deviceStop == null) {
@@ -316,12 +338,24 @@ public final class Vm implements AutoCloseable {
             start = System.nanoTime(); // guest time: from its first instruction, without the child's set-up
             long maxTraps = config.maxTraps();
             while (true) {
+                if (dumpRequested) {
+                    dumpRequested = false;
+                    dumpNow(traps, handler, start);
+                }
                 if (stopRequest != null) {
                     loadRegisters(); // the child sits in a stop; the dump shows where it is now
                     end = new Outcome.Stop(stopRequest, stopDetail);
                     break;
                 }
-                StopKind stop = transport.resume();
+                StopKind stop;
+                if (config.singleStep()) {
+                    stop = stepOne(handler);
+                    if (stop == null) {
+                        continue; // one instruction ran natively
+                    }
+                } else {
+                    stop = transport.resume();
+                }
                 if ((stop == StopKind.EXITED || stop == StopKind.KILLED) && stopRequest != null) {
                     // A child that would not stop when asked (the fast transport kills it): the request wins.
                     end = new Outcome.Stop(stopRequest, stopDetail);
@@ -330,6 +364,7 @@ public final class Vm implements AutoCloseable {
                 Outcome outcome = handle(stop, handler);
                 if (isTrapStop(stop) && !handler.lastWasScannerFault()) {
                     traps++;
+                    instructions++; // an emulated instruction (or one the guest's own TF stepped)
                 }
                 while (outcome == Outcome.STEP) {
                     storeChangedRegisters();
@@ -340,6 +375,7 @@ public final class Vm implements AutoCloseable {
                         handler.endStep(completed);
                     }
                     if (completed) {
+                        instructions++;
                         outcome = handler.afterStep();
                     } else {
                         outcome = handle(stepped, handler); // the lone instruction faulted: a trap of its own
@@ -382,7 +418,8 @@ public final class Vm implements AutoCloseable {
         double seconds = start == 0 ? 0 : (System.nanoTime() - start) / 1e9;
         int status = end == deviceStop ? deviceStopStatus : end.reason().status();
         result = new RunResult(end.reason(), end.label(), end.detail(), status, traps,
-                handler == null ? Map.of() : familyCounts(handler), seconds);
+                handler == null ? Map.of() : familyCounts(handler), seconds,
+                config.singleStep() ? instructions : RunResult.NOT_COUNTED);
         if (trace != null) {
             trace.end(result.label(), traps, codePages == null ? List.of() : codePages.patches());
             trace.close();
@@ -390,6 +427,39 @@ public final class Vm implements AutoCloseable {
         if (handler != null) {
             log.debug("decode cache: {} hits, {} misses", handler.cache64().hits(), handler.cache64().misses());
         }
+    }
+
+    /**
+     * --single-step: runs the instruction at rip alone. A completed step that is only uhv's (the
+     * guest's TF clear) loads the registers, counts the instruction and returns null; any other stop
+     * (a trap, a fault, the guest's own #DB) is returned for the normal handling.
+     */
+    private StopKind stepOne(TrapHandler handler) {
+        RegisterFile r = transport.registers();
+        boolean guestTf = (r.rflags() & Rflags.TF) != 0;
+        long rip = r.rip();
+        StopKind stop = transport.singleStep();
+        if (guestTf || stop != StopKind.SIGNAL || transport.lastSignal() != Signals.SIGTRAP
+                || transport.code() != SignalInfo.TRAP_TRACE) {
+            return stop;
+        }
+        loadRegisters();
+        instructions++;
+        if (trace != null) {
+            trace.step(rip, handler.describe(rip));
+        }
+        return null;
+    }
+
+    /** Hands the state now to the on-demand sink, the guest's registers loaded (the loop's top). */
+    private void dumpNow(long traps, TrapHandler handler, long start) {
+        Consumer<StateDump> sink = dumpSink;
+        if (sink == null) {
+            return;
+        }
+        double seconds = start == 0 ? 0 : (System.nanoTime() - start) / 1e9;
+        sink.accept(dump(RunResult.running(traps, handler == null ? Map.of() : familyCounts(handler), seconds,
+                config.singleStep() ? instructions : RunResult.NOT_COUNTED)));
     }
 
     private boolean isTrapStop(StopKind stop) {
@@ -404,10 +474,12 @@ public final class Vm implements AutoCloseable {
         return switch (stop) {
             case SIGNAL -> {
                 int signal = transport.lastSignal();
+                // Loaded for any signal: after uhv's own poke the guest is somewhere new, and the
+                // loop's top (a dump, a stop) shows where.
+                loadRegisters();
                 if (!isTrap(signal)) {
                     yield null;
                 }
-                loadRegisters();
                 yield handler.onFault(signal, transport);
             }
             case SYSCALL -> {
@@ -508,3 +580,4 @@ public final class Vm implements AutoCloseable {
         ram.close();
     }
 }
+

@@ -33,12 +33,14 @@ import java.util.List;
  * @param sensitive    how the sensitive instructions that do not fault are intercepted (--sensitive)
  * @param trace        where the JSON Lines trace goes (--trace), or null for none; uhv closes it
  * @param transport    how traps reach uhv (--transport)
+ * @param singleStep   run the guest one instruction at a time, counting them (--single-step)
  */
 public record VmConfig(byte[] image, String imageName, ImageFormat format, long loadAddress, Long entry,
                        long memSize, Long stackPointer, int cpu, OutputStream serial, OutputStream debugcon,
                        boolean ignoreMsrs, Duration timeout, long maxTraps, boolean trapRdtsc,
                        Personality personality, String commandLine, List<BootModule> modules,
-                       SensitiveMode sensitive, OutputStream trace, TransportKind transport) {
+                       SensitiveMode sensitive, OutputStream trace, TransportKind transport,
+                       boolean singleStep) {
     /** memSize for "{@link #DEFAULT_MEM_SIZE}, or as much as the image and the stack need" (no --mem). */
     public static final long AUTOMATIC_MEM_SIZE = 0;
 
@@ -47,5 +49,14 @@ public record VmConfig(byte[] image, String imageName, ImageFormat format, long 
 
     public VmConfig {
         modules = List.copyOf(modules);
+    }
+
+    /** A run at full speed (no --single-step). */
+    public VmConfig(byte[] image, String imageName, ImageFormat format, long loadAddress, Long entry, long memSize,
+                    Long stackPointer, int cpu, OutputStream serial, OutputStream debugcon, boolean ignoreMsrs,
+                    Duration timeout, long maxTraps, boolean trapRdtsc, Personality personality, String commandLine,
+                    List<BootModule> modules, SensitiveMode sensitive, OutputStream trace, TransportKind transport) {
+        this(image, imageName, format, loadAddress, entry, memSize, stackPointer, cpu, serial, debugcon, ignoreMsrs,
+                timeout, maxTraps, trapRdtsc, personality, commandLine, modules, sensitive, trace, transport, false);
     }
 }

@@ -7,6 +7,8 @@ import com.sun.jna.LastErrorException;
  * (the tracer is a thread, not the process).
  */
 public final class Ptrace {
+    public static final int PTRACE_PEEKUSER = 3;
+    public static final int PTRACE_POKEUSER = 6;
     public static final int PTRACE_CONT = 7;
     public static final int PTRACE_GETREGS = 12;
     public static final int PTRACE_SETREGS = 13;
@@ -20,6 +22,8 @@ public final class Ptrace {
 
     /** Size of struct user_regs_struct on x86-64 (27 registers of 8 bytes). */
     public static final int USER_REGS_SIZE = 27 * 8;
+    /** Offset of eflags in struct user (its user_regs_struct, after r15..rip and cs). */
+    public static final int USER_EFLAGS_OFFSET = 18 * 8;
     /** Size of siginfo_t. */
     public static final int SIGINFO_SIZE = 128;
 
@@ -37,6 +41,19 @@ public final class Ptrace {
 
     public static void setRegs(int pid, long regsAddress) {
         call("PTRACE_SETREGS", PTRACE_SETREGS, pid, 0, regsAddress);
+    }
+
+    /** One word of the tracee's struct user (a register, at its offset). */
+    public static long peekUser(int pid, long offset) {
+        try {
+            return LibC.ptrace(PTRACE_PEEKUSER, pid, offset, 0);
+        } catch (LastErrorException e) {
+            throw ErrnoException.of("PTRACE_PEEKUSER", e);
+        }
+    }
+
+    public static void pokeUser(int pid, long offset, long value) {
+        call("PTRACE_POKEUSER", PTRACE_POKEUSER, pid, offset, value);
     }
 
     /** Reads the siginfo_t of the signal the tracee stopped with into native memory. */

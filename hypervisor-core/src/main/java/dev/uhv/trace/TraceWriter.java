@@ -50,6 +50,14 @@ public final class TraceWriter implements ScanListener, AutoCloseable {
         write(e);
     }
 
+    /** An instruction that ran natively under --single-step. */
+    public void step(long rip, String instruction) {
+        Map<String, Object> e = event("step");
+        e.put("rip", hex(rip));
+        e.put("instruction", instruction);
+        write(e);
+    }
+
     @Override
     public void scanned(long base, boolean rescan, int instructions, List<PatchSite> patches) {
         Map<String, Object> e = event("scan");

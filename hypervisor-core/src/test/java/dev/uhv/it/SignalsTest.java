@@ -100,6 +100,47 @@ class SignalsTest {
         assertGone(s.child());
     }
 
+    /**
+     * SIGUSR1 to uhv writes the state while the guest goes on: PATH.1, PATH.2 for --dump-state PATH,
+     * each showing the guest where it spins; PATH itself keeps the dump at exit.
+     */
+    @Test
+    void sigusr1WritesADumpWhileTheGuestRuns() throws Exception {
+        Path dump = dir.resolve("dump.json");
+        Spinning s = startSpin("--dump-state", dump.toString());
+        int uhv = (int) s.uhv().process().pid();
+        for (int n = 1; n <= 2; n++) {
+            Signals.kill(uhv, Signals.SIGUSR1);
+            awaitStderr(s.uhv(), "uhv: state dump " + n + " (SIGUSR1) written to " + dump + "." + n);
+        }
+        assertTrue(s.uhv().process().isAlive(), "the guest runs on after the dumps; stderr:\n" + s.uhv().stderr());
+        Signals.kill(uhv, Signals.SIGINT);
+        Result r = s.uhv().await(30);
+        assertEquals(130, r.status(), r.stderr());
+        StateDump atExit = StateDump.readJson(Files.readString(dump));
+        assertEquals("interrupted", atExit.exitReason());
+        for (int n = 1; n <= 2; n++) {
+            StateDump d = StateDump.readJson(Files.readString(dir.resolve("dump.json." + n)));
+            assertEquals("running", d.exitReason(), "dump " + n);
+            // spin.s ends in `1: jmp 1b`: wherever the guest was stopped, it was there.
+            assertEquals(atExit.registers().get("rip"), d.registers().get("rip"), "dump " + n + "'s rip");
+            assertEquals("eb fe", d.code().bytes().substring(3 * d.code().ripOffset(), 3 * d.code().ripOffset() + 5),
+                    "dump " + n + " shows the spin loop's jmp at rip");
+        }
+        assertGone(s.child());
+    }
+
+    private static void awaitStderr(Started s, String line) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!s.stderr().contains(line)) {
+            if (!s.process().isAlive() || System.nanoTime() > deadline) {
+                s.process().destroyForcibly();
+                throw new AssertionError("uhv never said \"" + line + "\"; stderr:\n" + s.stderr());
+            }
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void timeoutInAProcessKeepsStdoutOutput() throws Exception {
         Path spin = Guests.copy("spin.elf", dir);

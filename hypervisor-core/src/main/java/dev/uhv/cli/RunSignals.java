@@ -9,18 +9,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * While a guest runs, Ctrl-C (SIGINT) and SIGTERM stop it through the normal exit path (output
- * flushed, dump written, summary printed, child killed) and uhv exits 130 or 143 as a shell expects.
- * A handler rather than a shutdown hook: the JVM does not start exiting under the run's feet, and
- * the two signals stay distinguishable. The previous handlers come back on close.
+ * The signals uhv takes while a guest runs. Ctrl-C (SIGINT) and SIGTERM stop it through the normal
+ * exit path (output flushed, dump written, summary printed, child killed) and uhv exits 130 or 143
+ * as a shell expects: a handler rather than a shutdown hook, so that the JVM does not start exiting
+ * under the run's feet and the two signals stay distinguishable. SIGUSR1 asks for a state dump while
+ * the guest goes on. The previous handlers come back on close.
  */
-final class StopSignals implements AutoCloseable {
+final class RunSignals implements AutoCloseable {
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
 
-    StopSignals(Vm vm) {
+    RunSignals(Vm vm) {
         install(new Signal("INT"), () -> vm.requestStop(ExitReason.INTERRUPTED, "by Ctrl-C (SIGINT)"));
         install(new Signal("TERM"), () -> vm.requestStop(ExitReason.TERMINATED, "by SIGTERM"));
+        install(new Signal("USR1"), vm::requestDump);
     }
 
     private void install(Signal signal, Runnable action) {
