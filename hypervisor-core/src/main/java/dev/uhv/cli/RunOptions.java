@@ -9,6 +9,8 @@ import dev.uhv.loader.BootModule;
 import dev.uhv.loader.ImageFormat;
 import dev.uhv.memory.SharedRam;
 import dev.uhv.scan.SensitiveMode;
+import dev.uhv.trace.TraceOutput;
+import dev.uhv.trace.TraceWriter;
 import picocli.CommandLine.Option;
 
 import java.io.FileOutputStream;
@@ -100,10 +102,17 @@ final class RunOptions {
     String transport;
 
     @Option(names = "--trace", paramLabel = "PATH",
-            description = "Write a JSON Lines trace to PATH: each emulated instruction (rip, text, family, whether it "
-                    + "trapped on a patch), each page the code scanner scans or drops, and at the end every patched "
-                    + "site with its trap count.")
+            description = "Write a JSON Lines trace to PATH: each trap (rip, text, family, the port, MMIO address, MSR "
+                    + "or register and the values read or written, the exception raised, the outcome), each page the "
+                    + "code scanner scans or drops, and at the end how the run ended and every patched site with its "
+                    + "trap count. `uhv stats PATH` sums it up.")
     Path trace;
+
+    @Option(names = "--trace-limit", paramLabel = "SIZE", defaultValue = "64M",
+            description = "Stop tracing once the trace reaches SIZE (64M, 1G, 0x100000; at least 1K): a \"truncated\" "
+                    + "event, then only the final \"end\" event, which counts the events dropped "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String traceLimit;
 
     @Option(names = "--single-step",
             description = "Run the guest one instruction at a time (PTRACE_SINGLESTEP, or the trap flag with the fast "
@@ -179,10 +188,14 @@ final class RunOptions {
         checkDumpWritable();
         OutputStream serialOut = parse("--serial", serial, OutputSpec::parse).open("--serial");
         OutputStream debugconOut = parse("--debugcon", debugcon, OutputSpec::parse).open("--debugcon");
-        OutputStream traceOut = null;
+        long traceBytes = parse("--trace-limit", traceLimit, Values::size);
+        if (traceBytes < TraceWriter.MIN_LIMIT) {
+            throw new UserError("--trace-limit " + traceLimit + ": must be at least 1K");
+        }
+        TraceOutput traceOut = null;
         if (trace != null) {
             try {
-                traceOut = new FileOutputStream(trace.toFile());
+                traceOut = new TraceOutput(new FileOutputStream(trace.toFile()), traceBytes);
             } catch (IOException e) {
                 throw new UserError("--trace " + trace + ": cannot open for writing (" + e.getMessage() + ")");
             }

@@ -38,21 +38,24 @@ public final class ControlRegisterEmulator implements Emulator {
     @Override
     public Outcome emulate(DecodedInstruction insn, Machine m) throws GuestFault {
         ControlRegisters cr = m.cpu().cr();
+        long old = cr.cr0();
         switch (insn.mnemonic()) {
-            case CLTS -> cr.writeCr0(cr.cr0() & ~ControlRegisters.CR0_TS);
+            case CLTS -> cr.writeCr0(old & ~ControlRegisters.CR0_TS);
             case MOV -> {
                 if (moveControlRegister(insn, m, cr)) {
                     return IdentityMapping.check(m);
                 }
+                return Outcome.ADVANCE;
             }
             // LMSW loads CR0[3:0] but can set, never clear, PE (SDM Vol. 2A, LMSW).
             case LMSW -> {
                 long msw = m.readOperand(insn, 0) & 0xf;
-                long pe = cr.cr0() & ControlRegisters.CR0_PE;
-                cr.writeCr0((cr.cr0() & ~0xfL) | msw | pe);
+                long pe = old & ControlRegisters.CR0_PE;
+                cr.writeCr0((old & ~0xfL) | msw | pe);
             }
             default -> throw new IllegalStateException("not a control register instruction: " + insn.mnemonicText());
         }
+        m.accessLog().controlRegister(0, true, old, cr.cr0());
         return Outcome.ADVANCE;
     }
 
@@ -62,30 +65,35 @@ public final class ControlRegisterEmulator implements Emulator {
         int crOperand = Operands.indexOfKind(insn, Register.Kind.CONTROL);
         Register crReg = ((Operand.Reg) insn.operand(crOperand)).register();
         Register gpr = ((Operand.Reg) insn.operand(1 - crOperand)).register();
-        if (crOperand == 1) {
-            m.regs().set(gpr, read(cr, crReg));
+        int n = crReg.index();
+        boolean toCr = crOperand == 0;
+        long old = read(cr, n, toCr ? "mov to" : "mov from");
+        if (!toCr) {
+            m.regs().set(gpr, old);
+            m.accessLog().controlRegister(n, false, old, old);
             return false;
         }
         long value = m.regs().get(gpr);
-        switch (crReg.index()) {
+        switch (n) {
             case 0 -> m.cpu().writeCr0(value);
             case 2 -> cr.writeCr2(value);
             case 3 -> cr.writeCr3(value);
             case 4 -> m.cpu().writeCr4(value);
-            case 8 -> cr.writeCr8(value);
-            default -> throw GuestFault.ud("mov to cr" + crReg.index() + ", which does not exist");
+            default -> cr.writeCr8(value);
         }
-        return crReg.index() != 2 && crReg.index() != 8;
+        m.accessLog().controlRegister(n, true, old, read(cr, n, "mov to"));
+        return n != 2 && n != 8;
     }
 
-    private static long read(ControlRegisters cr, Register reg) throws GuestFault {
-        return switch (reg.index()) {
+    /** CRn; what: the instruction, for the #UD of a register that does not exist. */
+    private static long read(ControlRegisters cr, int n, String what) throws GuestFault {
+        return switch (n) {
             case 0 -> cr.cr0();
             case 2 -> cr.cr2();
             case 3 -> cr.cr3();
             case 4 -> cr.cr4();
             case 8 -> cr.cr8();
-            default -> throw GuestFault.ud("mov from cr" + reg.index() + ", which does not exist");
+            default -> throw GuestFault.ud(what + " cr" + n + ", which does not exist");
         };
     }
 }

@@ -34,6 +34,7 @@ public final class CpuidEmulator implements Emulator {
         r.setGpr(RegisterFile.GPR_RBX, res.ebx() & 0xffff_ffffL);
         r.setGpr(RegisterFile.GPR_RCX, res.ecx() & 0xffff_ffffL);
         r.setGpr(RegisterFile.GPR_RDX, res.edx() & 0xffff_ffffL);
+        m.accessLog().cpuid(leaf, subleaf, res.eax(), res.ebx(), res.ecx(), res.edx());
         return Outcome.ADVANCE;
     }
 }

@@ -38,9 +38,13 @@ public final class DebugRegisterEmulator implements Emulator {
         Register gpr = ((Operand.Reg) insn.operand(1 - drOperand)).register();
         long cr4 = m.cpu().cr().cr4();
         if (drOperand == 1) {
-            m.regs().set(gpr, m.cpu().dr().read(n, cr4));
+            long value = m.cpu().dr().read(n, cr4);
+            m.regs().set(gpr, value);
+            m.accessLog().debugRegister(n, false, value, value);
         } else {
+            long old = m.cpu().dr().read(n, cr4);
             m.cpu().dr().write(n, m.regs().get(gpr), cr4);
+            m.accessLog().debugRegister(n, true, old, m.cpu().dr().read(n, cr4));
         }
         return Outcome.ADVANCE;
     }

@@ -54,12 +54,24 @@ public final class DescriptorTableEmulator implements Emulator {
         }
         DescriptorTables t = m.cpu().tables();
         switch (insn.mnemonic()) {
-            case LGDT -> t.setGdtr(loadPseudoDescriptor(insn, m, "lgdt"));
-            case LIDT -> t.setIdtr(loadPseudoDescriptor(insn, m, "lidt"));
+            case LGDT -> {
+                t.setGdtr(loadPseudoDescriptor(insn, m, "lgdt"));
+                m.accessLog().table("gdtr", -1, t.gdtr().base(), t.gdtr().limit());
+            }
+            case LIDT -> {
+                t.setIdtr(loadPseudoDescriptor(insn, m, "lidt"));
+                m.accessLog().table("idtr", -1, t.idtr().base(), t.idtr().limit());
+            }
             case SGDT -> storePseudoDescriptor(insn, m, t.gdtr());
             case SIDT -> storePseudoDescriptor(insn, m, t.idtr());
-            case LLDT -> t.setLdtr(loadLdt(m, (int) m.readOperand(insn, 0) & 0xffff));
-            case LTR -> t.setTr(loadTr(m, (int) m.readOperand(insn, 0) & 0xffff));
+            case LLDT -> {
+                t.setLdtr(loadLdt(m, (int) m.readOperand(insn, 0) & 0xffff));
+                m.accessLog().table("ldtr", t.ldtr().selector(), t.ldtr().base(), t.ldtr().limit());
+            }
+            case LTR -> {
+                t.setTr(loadTr(m, (int) m.readOperand(insn, 0) & 0xffff));
+                m.accessLog().table("tr", t.tr().selector(), t.tr().base(), t.tr().limit());
+            }
             case SLDT -> m.writeOperand(insn, 0, t.ldtr().selector());
             case STR -> m.writeOperand(insn, 0, t.tr().selector());
             default -> m.writeOperand(insn, 0, m.cpu().cr().cr0()); // SMSW

@@ -38,6 +38,7 @@ public final class InterruptDelivery {
         TableRegister idtr = cpu.tables().idtr();
         if (idtr.limit() == 0) {
             setCr2(cpu, event);
+            m.accessLog().exception(event, false);
             return unhandled(cpu, event, "no IDT is loaded");
         }
         GuestEvent current = event;
@@ -48,6 +49,7 @@ public final class InterruptDelivery {
             try {
                 deliver(m, current);
                 record(cpu, current, cplBefore, "delivered");
+                m.accessLog().exception(current, true);
                 if (log.isDebugEnabled()) {
                     log.debug("delivered {}", describe(current, cplBefore));
                 }
@@ -57,6 +59,7 @@ public final class InterruptDelivery {
                         ? current.instructionRip() : current.returnRip());
                 if ((current.vector() == GuestFault.DF && current.kind() == GuestEvent.Kind.ABORT) || chain == MAX_CHAIN) {
                     record(cpu, current, cplBefore, "triple fault");
+                    m.accessLog().exception(current, false);
                     return tripleFault(cpu, current, nested);
                 }
                 record(cpu, current, cplBefore, "nested " + nested.name());

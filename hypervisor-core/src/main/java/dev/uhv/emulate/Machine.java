@@ -30,6 +30,8 @@ public final class Machine {
     private final long hostXcr0;
     /** The code scanner's page table, when it runs: emulated accesses hide its patches and keep its scans fresh. */
     private CodePages codePages;
+    /** Where emulators note what a trap read and wrote (--trace), else {@link AccessLog#NONE}. */
+    private AccessLog accessLog = AccessLog.NONE;
     private long lowestMapped;
     private boolean rdtscTrapped;
     private boolean supervisorAccesses;
@@ -68,6 +70,15 @@ public final class Machine {
 
     public GuestMemory memory() {
         return memory;
+    }
+
+    /** Where emulators note the values a trap read and wrote: {@link AccessLog#NONE} without --trace. */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    public void setAccessLog(AccessLog log) {
+        accessLog = log;
     }
 
     /** A walker of the guest's page tables in RAM; pse: CR4.PSE (4 MiB pages in 32-bit paging). */
@@ -187,7 +198,9 @@ public final class Machine {
             return codePages == null ? value : codePages.hidePatches(address, size, value);
         }
         if (mmio.claims(address)) {
-            return mmio.read(address, size);
+            long value = mmio.read(address, size);
+            accessLog.mmio(address, size, false, value);
+            return value;
         }
         throw outside(address, size, 0);
     }
@@ -201,6 +214,7 @@ public final class Machine {
             }
         } else if (mmio.claims(address)) {
             mmio.write(address, size, value);
+            accessLog.mmio(address, size, true, value);
         } else {
             throw outside(address, size, PF_WRITE);
         }

@@ -51,12 +51,17 @@ public final class MsrEmulator implements Emulator {
             if (read) {
                 r.setEdxEax(0);
             }
+            m.accessLog().msr(index, !read, read ? 0 : r.edxEax(), true);
             return Outcome.ADVANCE;
         }
         if (read) {
-            r.setEdxEax(msrs.read(index));
+            long value = msrs.read(index);
+            r.setEdxEax(value);
+            m.accessLog().msr(index, false, value, false);
         } else {
-            msrs.write(index, r.edxEax());
+            long value = r.edxEax();
+            msrs.write(index, value);
+            m.accessLog().msr(index, true, value, false);
             if (index == Msr.TSC.index() && !m.rdtscTrapped() && !tscWarned) {
                 tscWarned = true;
                 log.warn("guest wrote IA32_TSC; rdmsr sees the new value but rdtsc still reads the host TSC "

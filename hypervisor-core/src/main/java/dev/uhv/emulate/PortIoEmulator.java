@@ -34,14 +34,20 @@ public final class PortIoEmulator implements Emulator {
             case IN -> {
                 Register acc = ((Operand.Reg) insn.operand(0)).register();
                 int port = port(insn.operand(1), m.regs());
-                IoPermission.check(m, port, acc.width() / 8);
-                m.regs().set(acc, m.ports().read(port, acc.width() / 8) & 0xffff_ffffL);
+                int size = acc.width() / 8;
+                IoPermission.check(m, port, size);
+                long value = m.ports().read(port, size) & 0xffff_ffffL;
+                m.regs().set(acc, value);
+                m.accessLog().port(port, size, true, value);
             }
             case OUT -> {
                 Register acc = ((Operand.Reg) insn.operand(1)).register();
                 int port = port(insn.operand(0), m.regs());
-                IoPermission.check(m, port, acc.width() / 8);
-                m.ports().write(port, acc.width() / 8, (int) m.regs().get(acc));
+                int size = acc.width() / 8;
+                IoPermission.check(m, port, size);
+                int value = (int) m.regs().get(acc);
+                m.ports().write(port, size, value);
+                m.accessLog().port(port, size, false, value & 0xffff_ffffL);
             }
             case INSB -> {
                 return string(insn, m, 1, true);
@@ -86,11 +92,15 @@ public final class PortIoEmulator implements Emulator {
                 return Outcome.RETRY;
             }
             long address = base + StringRegisters.pointer(insn, r, pointerReg);
+            long value;
             if (in) {
-                m.write(address, size, ports.read(port, size));
+                value = ports.read(port, size) & 0xffff_ffffL;
+                m.write(address, size, value);
             } else {
-                ports.write(port, size, (int) m.read(address, size));
+                value = m.read(address, size);
+                ports.write(port, size, (int) value);
             }
+            m.accessLog().port(port, size, in, value);
             StringRegisters.advance(insn, r, pointerReg, stride);
             StringRegisters.setCount(insn, r, --count);
         }

@@ -13,6 +13,7 @@ import dev.uhv.decoder.MachineMode;
 import dev.uhv.decoder.Mnemonic;
 import dev.uhv.decoder.Operand;
 import dev.uhv.decoder.UndecodableException;
+import dev.uhv.emulate.AccessLog;
 import dev.uhv.emulate.Emulator;
 import dev.uhv.emulate.EmulatorTable;
 import dev.uhv.emulate.ExitReason;
@@ -28,6 +29,7 @@ import dev.uhv.linux.Signals;
 import dev.uhv.scan.CodePages;
 import dev.uhv.scan.PatchSite;
 import dev.uhv.trace.TraceWriter;
+import dev.uhv.trace.TrapRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,8 @@ final class TrapHandler {
     private boolean stepFaulted;
     /** Where --trace goes, or null. */
     private TraceWriter trace;
+    /** What the current trap did, noted by the emulators while --trace is on; else null. */
+    private TrapRecord record;
     /** Whether the run is to end (a timeout, Ctrl-C): a long REP string then stops between its steps. */
     private final BooleanSupplier stopRequested;
     /** Whether the last fault was the scanner's own (a first run, a write to scanned code): not a guest trap. */
@@ -88,6 +92,30 @@ final class TrapHandler {
 
     /** A fault of the instruction at rip (SIGSEGV, SIGILL, SIGTRAP, SIGFPE, SIGBUS). */
     Outcome onFault(int signal, SignalInfo info) {
+        if (record == null) {
+            return fault(signal, info);
+        }
+        record.begin(machine.regs().rip());
+        return traced(fault(signal, info));
+    }
+
+    /**
+     * With --trace: the trap that ended in outcome is written with what it did, unless it was the
+     * code scanner's own fault (not a guest trap).
+     */
+    private Outcome traced(Outcome outcome) {
+        if (!scannerFault) {
+            writeTrap(outcome);
+        }
+        return outcome;
+    }
+
+    private void writeTrap(Outcome outcome) {
+        record.finish(outcome, machine.regs().rip(), machine.cpu().cpl());
+        trace.trap(record);
+    }
+
+    private Outcome fault(int signal, SignalInfo info) {
         noticeNativeRingChange();
         long rip = machine.regs().rip();
         scannerFault = false;
@@ -140,9 +168,14 @@ final class TrapHandler {
         return codePages.isScanned(address) ? writeToCode(rip, address) : firstRun(rip, address);
     }
 
-    /** Logs every emulated instruction to trace (--trace). */
+    /**
+     * Writes every trap to trace (--trace), or none when trace is null: the machine's emulators then
+     * note what each trap reads and writes into a record of this handler's.
+     */
     void setTrace(TraceWriter trace) {
         this.trace = trace;
+        record = trace == null ? null : new TrapRecord(machine.ports(), machine.mmio());
+        machine.setAccessLog(record == null ? AccessLog.NONE : record);
     }
 
     /** Whether the last {@link #onFault} was the code scanner's business rather than the guest's trap. */
@@ -193,7 +226,17 @@ final class TrapHandler {
      * #DB. Null when the guest just goes on.
      */
     Outcome afterStep() {
-        return steppedWithTf ? resumeAt(singleStep(machine.regs().rip())) : null;
+        if (!steppedWithTf) {
+            return null;
+        }
+        long rip = machine.regs().rip();
+        if (record == null) {
+            return resumeAt(singleStep(rip));
+        }
+        record.begin(rip);
+        Outcome outcome = resumeAt(singleStep(rip));
+        writeTrap(outcome);
+        return outcome;
     }
 
     /** The guest resumes at rip after outcome: code uhv sends it to (a handler, a far target) gets scanned. */
@@ -215,6 +258,14 @@ final class TrapHandler {
      * a vDSO landing pad the child does not have), the call is still blocked and named.
      */
     Outcome onSystemCall() {
+        if (record == null) {
+            return systemCall();
+        }
+        record.begin(machine.regs().rip());
+        return traced(systemCall());
+    }
+
+    private Outcome systemCall() {
         scannerFault = false;
         RegisterFile r = machine.regs();
         r.setGpr(RegisterFile.GPR_RAX, r.origRax());
@@ -253,10 +304,21 @@ final class TrapHandler {
             return singleStep(rip);
         }
         if (code == SignalInfo.TRAP_BRKPT || code == SignalInfo.TRAP_HWBKPT) {
-            return raise(GuestEvent.trap(GuestFault.DB, afterInt1(rip), "int1"));
+            long next = afterInt1(rip);
+            noteInstruction(next - 1, "int1");
+            return raise(GuestEvent.trap(GuestFault.DB, next, "int1"));
         }
         int length = breakpointLengthBefore(rip);
-        return raise(GuestEvent.software(GuestFault.BP, rip - length, rip, length == 2 ? "int 3" : "int3"));
+        String text = length == 2 ? "int 3" : "int3";
+        noteInstruction(rip - length, text);
+        return raise(GuestEvent.software(GuestFault.BP, rip - length, rip, text));
+    }
+
+    /** With --trace: the trap's instruction is at rip, and reads as text. */
+    private void noteInstruction(long rip, String text) {
+        if (record != null) {
+            record.instruction(rip, text);
+        }
     }
 
     private Outcome singleStep(long nextRip) {
@@ -335,6 +397,9 @@ final class TrapHandler {
             }
             return raise(GuestEvent.fault(GuestFault.UD, rip, "bytes that are no instruction: " + e.getMessage()));
         }
+        if (record != null) {
+            record.instruction(rip, decoder().format(window, insn.length(), rip));
+        }
         Emulator emulator = emulators.find(insn);
         if (emulator == null) {
             return notEmulated(signal, insn, rip, info);
@@ -344,9 +409,8 @@ final class TrapHandler {
 
     private Outcome emulate(Emulator emulator, DecodedInstruction insn, long rip) {
         trapsByFamily[emulator.family().ordinal()]++;
-        if (trace != null) {
-            trace.trap(rip, decoder().format(window, insn.length(), rip), emulator.family(),
-                    codePages == null ? null : codePages.siteAt(rip));
+        if (record != null) {
+            record.emulatedBy(emulator.family(), codePages != null && codePages.siteAt(rip) != null);
         }
         RegisterFile r = machine.regs();
         boolean stepping = (r.rflags() & Rflags.TF) != 0;

@@ -142,7 +142,7 @@ public final class Vm implements AutoCloseable {
         machine = new Machine(cpu, ram.memory(), ports, mmio, config.ignoreMsrs(), host.xcr0());
         machine.setLowestMapped(mapStart);
         vkern = config.personality() == Personality.VKERN ? new VkernPersonality(config.serial()) : null;
-        trace = config.trace() == null ? null : new TraceWriter(config.trace());
+        trace = config.trace() == null ? null : config.trace().open();
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.uhv.emulate.Personality;
 import dev.uhv.loader.BootModule;
 import dev.uhv.loader.ImageFormat;
 import dev.uhv.scan.SensitiveMode;
+import dev.uhv.trace.TraceOutput;
 
 import java.io.OutputStream;
 import java.time.Duration;
@@ -31,7 +32,8 @@ import java.util.List;
  * @param commandLine  a multiboot kernel's command line (--append), "" without one
  * @param modules      a multiboot kernel's modules (--module), in order
  * @param sensitive    how the sensitive instructions that do not fault are intercepted (--sensitive)
- * @param trace        where the JSON Lines trace goes (--trace), or null for none; uhv closes it
+ * @param trace        where the JSON Lines trace goes (--trace) and its size limit (--trace-limit), or null
+ *                     for none; uhv closes it
  * @param transport    how traps reach uhv (--transport)
  * @param singleStep   run the guest one instruction at a time, counting them (--single-step)
  */
@@ -39,7 +41,7 @@ public record VmConfig(byte[] image, String imageName, ImageFormat format, long 
                        long memSize, Long stackPointer, int cpu, OutputStream serial, OutputStream debugcon,
                        boolean ignoreMsrs, Duration timeout, long maxTraps, boolean trapRdtsc,
                        Personality personality, String commandLine, List<BootModule> modules,
-                       SensitiveMode sensitive, OutputStream trace, TransportKind transport,
+                       SensitiveMode sensitive, TraceOutput trace, TransportKind transport,
                        boolean singleStep) {
     /** memSize for "{@link #DEFAULT_MEM_SIZE}, or as much as the image and the stack need" (no --mem). */
     public static final long AUTOMATIC_MEM_SIZE = 0;
@@ -55,7 +57,7 @@ public record VmConfig(byte[] image, String imageName, ImageFormat format, long 
     public VmConfig(byte[] image, String imageName, ImageFormat format, long loadAddress, Long entry, long memSize,
                     Long stackPointer, int cpu, OutputStream serial, OutputStream debugcon, boolean ignoreMsrs,
                     Duration timeout, long maxTraps, boolean trapRdtsc, Personality personality, String commandLine,
-                    List<BootModule> modules, SensitiveMode sensitive, OutputStream trace, TransportKind transport) {
+                    List<BootModule> modules, SensitiveMode sensitive, TraceOutput trace, TransportKind transport) {
         this(image, imageName, format, loadAddress, entry, memSize, stackPointer, cpu, serial, debugcon, ignoreMsrs,
                 timeout, maxTraps, trapRdtsc, personality, commandLine, modules, sensitive, trace, transport, false);
     }
