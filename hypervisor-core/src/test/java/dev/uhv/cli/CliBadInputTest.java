@@ -95,6 +95,10 @@ class CliBadInputTest {
                 Arguments.of("--trace into a missing folder", List.of("run", elf, "--trace",
                         dir.resolve("no/such/trace.jsonl").toString()), "--trace " + dir.resolve("no/such/trace.jsonl")
                         + ": cannot open for writing"),
+                Arguments.of("--trace-limit below 1K", List.of("run", elf, "--trace", dir.resolve("t.jsonl").toString(),
+                        "--trace-limit", "100"), "--trace-limit 100: must be at least 1K"),
+                Arguments.of("--trace-limit not a size", List.of("run", elf, "--trace-limit", "lots"),
+                        "--trace-limit lots"),
                 Arguments.of("--stack outside RAM", List.of("run", elf, "--mem", "64M", "--stack", "0x8000000"),
                         "--stack 0x8000000"),
                 Arguments.of("--stack beyond what uhv can give", List.of("run", elf, "--stack", "0x80000000"),
