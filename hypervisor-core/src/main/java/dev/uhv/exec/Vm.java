@@ -336,6 +336,9 @@ public final class Vm implements AutoCloseable {
             transport.storeRegisters();
             transport.registers().resetChanged();
             start = System.nanoTime(); // guest time: from its first instruction, without the child's set-up
+            if (trace != null) {
+                trace.startClock();
+            }
             long maxTraps = config.maxTraps();
             while (true) {
                 if (dumpRequested) {

@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * --trace: JSON Lines, one event a line, in order, each with seq (from 1), t (seconds since the
- * writer opened) and event. Events: "trap" (one trap: the instruction, what it read and wrote, its
+ * --trace: JSON Lines, one event a line, in order, each with seq (from 1), t (guest time: seconds
+ * since {@link #startClock}) and event. Events: "trap" (one trap: the instruction, what it read and wrote, its
  * outcome; see {@link #trap}), "step" (an instruction run natively one at a time), "scan" (a page
  * the code scanner scanned: page, rescan, instructions, patches), "drop" (a scan a write took out:
  * page, by "native write" or "emulated write"), "truncated" (the size limit was reached: later
@@ -46,7 +46,8 @@ public final class TraceWriter implements ScanListener, AutoCloseable {
 
     private final BufferedWriter out;
     private final long limit;
-    private final long start = System.nanoTime();
+    /** When t is 0: the writer's opening, then the guest's first instruction ({@link #startClock}). */
+    private long start = System.nanoTime();
     private long seq;
     private long bytes;
     private long dropped;
@@ -65,6 +66,11 @@ public final class TraceWriter implements ScanListener, AutoCloseable {
         }
         this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.US_ASCII), 1 << 16);
         this.limit = limit;
+    }
+
+    /** Guest time starts now: t counts from here, as the run's summary counts its seconds. */
+    public void startClock() {
+        start = System.nanoTime();
     }
 
     /**
