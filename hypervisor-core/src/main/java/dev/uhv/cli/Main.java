@@ -13,7 +13,8 @@ import java.io.PrintWriter;
 @Command(name = "uhv", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"A usermode x86-64 hypervisor: runs privileged guest code natively in a traced child "
                 + "process, emulating each privileged instruction. No root, no /dev/kvm."},
-        subcommands = {RunCommand.class, DemoCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, DemoCommand.class, DoctorCommand.class, StatsCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit status: the guest's isa-debug-exit status ((v << 1) | 1) when it used port 0xf4; "
                 + "0 halted, vkern exit, guest shutdown or reset; 2 bad usage or image; 4 guest crash (unhandled "
                 + "guest exception, triple fault); 6 unhandled instruction; 8 timeout; "
@@ -35,7 +36,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(new CommandLine(this),
-                "a command is required: run IMAGE, demo or doctor");
+                "a command is required: run IMAGE, demo, doctor or stats TRACE");
     }
 
     public static void main(String[] args) {
