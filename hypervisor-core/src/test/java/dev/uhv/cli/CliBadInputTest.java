@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CliBadInputTest {
     @TempDir
     static Path dir;
-    static Path demoElf, demoBin, empty, truncated, x32, aarch64, multibootElf, bigModule;
+    static Path demoElf, demoBin, empty, truncated, x32, aarch64, multibootElf, bigModule, badLineTrace, notTrace;
 
     @BeforeAll
     static void images() throws IOException {
@@ -46,6 +46,9 @@ class CliBadInputTest {
         arm[18] = (byte) 183; // e_machine = EM_AARCH64 (little endian)
         arm[19] = 0;
         aarch64 = Files.write(dir.resolve("aarch64.elf"), arm);
+        String event = "{\"seq\":1,\"t\":0.0,\"event\":\"step\",\"rip\":\"0x1000\",\"instruction\":\"nop\"}\n";
+        badLineTrace = Files.writeString(dir.resolve("bad-line.jsonl"), event + "not json\n" + event);
+        notTrace = Files.writeString(dir.resolve("not-trace.json"), "{\"name\": \"uhv\"}\n");
     }
 
     /** label, the arguments, a piece of the message that shows it is the right error. */
@@ -108,12 +111,26 @@ class CliBadInputTest {
                 Arguments.of("unknown option", List.of("run", elf, "--bogus"), "--bogus"),
                 Arguments.of("no image", List.of("run"), "IMAGE"),
                 Arguments.of("no command", List.of(), "a command is required"),
-                Arguments.of("demo with a bad flag", List.of("demo", "--mem", "abc"), "--mem abc"));
+                Arguments.of("demo with a bad flag", List.of("demo", "--mem", "abc"), "--mem abc"),
+                Arguments.of("stats of a missing trace", List.of("stats", dir.resolve("none.jsonl").toString()),
+                        dir.resolve("none.jsonl") + ": no such file"),
+                Arguments.of("stats of a directory", List.of("stats", dir.toString()), "is a directory, not a trace"),
+                Arguments.of("stats of a line that is not JSON", List.of("stats", badLineTrace.toString()),
+                        badLineTrace + ":2: not JSON"),
+                Arguments.of("stats of a file that is no trace", List.of("stats", notTrace.toString()),
+                        notTrace + ": not a uhv trace"),
+                Arguments.of("stats of an image", List.of("stats", elf), elf + ":1: not JSON"),
+                Arguments.of("stats --format bogus", List.of("stats", badLineTrace.toString(), "--format", "csv"),
+                        "--format csv: expected table or json"),
+                Arguments.of("stats --top 0", List.of("stats", badLineTrace.toString(), "--top", "0"),
+                        "--top 0: must be at least 1"),
+                Arguments.of("stats without a trace", List.of("stats"), "TRACE"));
     }
 
     /** A few cases are enough to show the launcher (System.exit, the JVM) adds nothing. */
     static Stream<Arguments> launcherMistakes() {
-        List<String> chosen = List.of("missing file", "truncated ELF", "unknown option", "--mem 4G");
+        List<String> chosen = List.of("missing file", "truncated ELF", "unknown option", "--mem 4G",
+                "stats of a line that is not JSON");
         return mistakes().filter(a -> chosen.contains((String) a.get()[0]));
     }
 

@@ -64,8 +64,16 @@ class RepStringTest {
         assertArrayEquals(expected, Files.readAllBytes(dir.resolve("rep-outs-elf.debugcon")));
         String at = "0x" + Long.toHexString(Guests.symbol("rep-outs.elf", "big_outsb"));
         List<JsonNode> traps = traps(trace);
-        assertEquals(1, traps.stream().filter(t -> t.get("rip").asText().equals(at)).count(),
-                "traps at the rep outsb (" + at + ")");
+        List<JsonNode> outsb = traps.stream().filter(t -> t.get("rip").asText().equals(at)).toList();
+        assertEquals(1, outsb.size(), "traps at the rep outsb (" + at + ")");
+        JsonNode io = outsb.get(0).get("io");
+        assertEquals(LENGTH, io.get("count").asLong(), "the trap event counts every byte");
+        List<String> first = new ArrayList<>();
+        for (int i = 0; i < io.get("values").size(); i++) {
+            first.add(io.get("values").get(i).asText());
+            assertEquals("0x" + Integer.toHexString(expected[i] & 0xff), first.get(i), "byte " + i);
+        }
+        assertEquals(8, first.size(), "and keeps the first 8: " + first);
         long portIo = traps.stream().filter(t -> t.get("family").asText().equals("port_io")).count();
         assertEquals(portIo, run.dump().trapsByFamily().get("port_io"), "the dump counts the traps the trace shows");
         assertEquals(traps.size(), run.dump().traps());
