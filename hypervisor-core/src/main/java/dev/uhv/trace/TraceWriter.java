@@ -166,11 +166,6 @@ public final class TraceWriter implements ScanListener, AutoCloseable {
         append(e);
     }
 
-    /** Events the size limit dropped so far. */
-    public long droppedEvents() {
-        return dropped;
-    }
-
     private static String family(TrapRecord r) {
         if (r.family() != null) {
             return r.family().name().toLowerCase();
