@@ -214,4 +214,17 @@ class TraceTest {
         assertTrue(stats.get("notes").get(0).asText().startsWith("--trace-limit cut the trace short"),
                 stats.get("notes").toString());
     }
+
+    @Test
+    void singleStepLogsEveryInstructionUntilTheLimitAndStatsCountsTheSteps() throws Exception {
+        List<JsonNode> events = traced("count-loop.elf", "--single-step", "--trace-limit", "8K");
+
+        assertEquals("truncated", events.get(events.size() - 2).get("event").asText());
+        long steps = events.stream().filter(e -> e.get("event").asText().equals("step")).count();
+        assertTrue(steps > 50, steps + " steps logged in 8K");
+        JsonNode stats = JSON.readTree(InProcess.call("stats", dir.resolve("trace.jsonl").toString(), "--format",
+                "json").stdout());
+        assertEquals(steps, stats.get("steps").asLong());
+        assertTrue(stats.get("dropped").asLong() > 0, stats.toString());
+    }
 }
