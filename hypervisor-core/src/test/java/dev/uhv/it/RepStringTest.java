@@ -80,8 +80,10 @@ class RepStringTest {
     }
 
     @Test
-    void aTimeoutEndsAnEndlessRepInsbPartWay() {
-        GuestRun run = InProcess.run(dir, "rep-forever.elf", "--mem", "1G", "--timeout", "1");
+    void aTimeoutEndsAnEndlessRepInsbPartWay() throws Exception {
+        Path trace = dir.resolve("trace.jsonl");
+        GuestRun run = InProcess.run(dir, "rep-forever.elf", "--mem", "1G", "--timeout", "1", "--trace",
+                trace.toString());
 
         assertLines(run.serial(), "rep-forever: rep insb of 2^40 bytes");
         StateDump d = run.dump();
@@ -93,5 +95,12 @@ class RepStringTest {
         long done = HUGE - left;
         assertTrue(done > 0 && left > 0, "part way: " + done + " bytes done");
         assertHex(BUFFER + done, d.registers().get("rdi"), "rdi where the string stopped");
+        List<String> lines = Files.readAllLines(trace);
+        JsonNode end = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertEquals("end", end.get("event").asText(), "the trace is flushed and ended on a timeout");
+        assertEquals("timeout", end.get("reason").asText());
+        JsonNode insb = traps(trace).get(traps(trace).size() - 1);
+        assertEquals("interrupted", insb.get("outcome").asText(), "the rep insb stopped part way");
+        assertTrue(insb.get("io").get("count").asLong() > 8, insb.toString());
     }
 }
