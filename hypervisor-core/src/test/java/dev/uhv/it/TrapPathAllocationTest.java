@@ -35,6 +35,11 @@ class TrapPathAllocationTest {
     private static final long LAST = FIRST + WINDOWS * WINDOW;
     /** Over all windows (160,000 traps): room for a one-off of the JIT's, not for anything per trap. */
     private static final long BOUND_BYTES = 8 * 1024;
+    /**
+     * Only ends a run that hangs: ~1 s on a quiet host, but the fast transport's two spinning sides
+     * can take a minute on two CPUs shared with a loaded build.
+     */
+    private static final Duration HANG_LIMIT = Duration.ofSeconds(300);
 
     @AfterEach
     void noChildLeft() {
@@ -64,7 +69,7 @@ class TrapPathAllocationTest {
         long maxTraps = TRAPS_PER_BYTE * (LAST + 100);
         VmConfig config = new VmConfig(Guests.bytes(GUEST), GUEST, null, VmConfig.DEFAULT_LOAD_ADDRESS, null,
                 VmConfig.AUTOMATIC_MEM_SIZE, null, Sched.defaultCpu(), OutputStream.nullOutputStream(), sampler, false,
-                Duration.ofSeconds(60), maxTraps, false, Personality.DEFAULT, "", List.of(), SensitiveMode.AUTO, null,
+                HANG_LIMIT, maxTraps, false, Personality.DEFAULT, "", List.of(), SensitiveMode.AUTO, null,
                 TestTransport.kind());
         RunResult result;
         try (Vm vm = Vm.create(config)) {
