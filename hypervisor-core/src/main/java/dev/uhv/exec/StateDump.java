@@ -11,6 +11,7 @@ import dev.uhv.cpu.SegmentRegister;
 import dev.uhv.cpu.TableRegister;
 import dev.uhv.cpu.VirtualCpu;
 import dev.uhv.decoder.Register;
+import dev.uhv.emulate.GuestTables;
 import dev.uhv.emulate.InstructionFamily;
 import dev.uhv.io.PostCodePort;
 import dev.uhv.memory.GuestMemory;
@@ -146,15 +147,9 @@ public record StateDump(String exitReason, String detail, int exitStatus, Map<St
     /** The present gates of the IDT, as far as it lies in guest RAM. */
     private static List<Gate> idt(TableRegister idtr, GuestMemory ram) {
         List<Gate> gates = new ArrayList<>();
-        for (int v = 0; v < 256 && v * (long) IdtGate.SIZE + IdtGate.SIZE - 1 <= idtr.limit(); v++) {
-            long at = idtr.base() + v * (long) IdtGate.SIZE;
-            if (!ram.contains(at, IdtGate.SIZE)) {
-                break;
-            }
-            IdtGate g = IdtGate.decode(ram.read(at, 8), ram.read(at + 8, 8));
-            if (g.present()) {
-                gates.add(new Gate(v, g.typeName(), hex(g.selector()), hex(g.offset()), g.dpl(), g.ist()));
-            }
+        for (GuestTables.Gate entry : GuestTables.presentGates(idtr, ram, IdtGate.SIZE)) {
+            IdtGate g = entry.gate();
+            gates.add(new Gate(entry.vector(), g.typeName(), hex(g.selector()), hex(g.offset()), g.dpl(), g.ist()));
         }
         return gates;
     }
