@@ -16,6 +16,7 @@ uhv_missing_packages() {
     { command -v as && command -v ld && command -v objcopy; } >/dev/null 2>&1 || missing+=(binutils)
     [ -f /usr/include/Zydis/Zydis.h ] || missing+=(libzydis-dev)
     [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || missing+=(libc6-dev)
+    command -v gdb >/dev/null 2>&1 || missing+=(gdb) # the gdb stub's tests drive the real gdb
     printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' '
 }
 
