@@ -5,10 +5,13 @@ import dev.uhv.exec.RunResult;
 import dev.uhv.exec.StateDump;
 import dev.uhv.exec.Vm;
 import dev.uhv.exec.VmConfig;
+import dev.uhv.gdb.GdbConfig;
+import dev.uhv.gdb.GdbServer;
 import dev.uhv.loader.ImageLoadException;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +36,13 @@ final class GuestRunner {
             vm = Vm.create(config);
         } catch (ImageLoadException e) {
             throw new UserError(config.imageName() + ": " + e.getMessage());
+        }
+        GdbServer gdb;
+        try {
+            gdb = startGdb(options.gdbConfig(), vm);
+        } catch (UserError e) {
+            vm.close();
+            throw e;
         }
         CountDownLatch finished = new CountDownLatch(1);
         // Any other way the JVM is asked to end (SIGHUP, System.exit elsewhere): stop the guest through
@@ -62,6 +72,9 @@ final class GuestRunner {
             throw new IllegalStateException("interrupted while waiting for the guest", e);
         } finally {
             vm.close();
+            if (gdb != null) {
+                gdb.close();
+            }
             closeQuietly(config.serial());
             closeQuietly(config.debugcon());
             finished.countDown();
@@ -71,6 +84,26 @@ final class GuestRunner {
                 // the hook is running: it returns as soon as it sees the latch
             }
         }
+    }
+
+    /** Listens for gdb (--gdb) and says where on stderr; null without --gdb. */
+    private static GdbServer startGdb(GdbConfig config, Vm vm) throws UserError {
+        if (config == null) {
+            return null;
+        }
+        GdbServer server;
+        try {
+            server = new GdbServer(config);
+        } catch (IOException e) {
+            throw new UserError(String.format("--gdb: cannot listen on %s:%d (%s)", config.host(), config.port(),
+                    e.getMessage()));
+        }
+        vm.attachGdb(server);
+        InetSocketAddress at = server.address();
+        System.err.printf("uhv: %s gdb on %s:%d%n", config.waitForGdb() ? "waiting for" : "listening for",
+                at.getAddress().getHostAddress(), at.getPort());
+        System.err.flush();
+        return server;
     }
 
     private static void writeDump(StateDump dump, RunOptions options) throws UserError {

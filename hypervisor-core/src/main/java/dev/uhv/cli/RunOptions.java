@@ -4,6 +4,7 @@ import dev.uhv.emulate.Personality;
 import dev.uhv.exec.FastTransport;
 import dev.uhv.exec.TransportKind;
 import dev.uhv.exec.VmConfig;
+import dev.uhv.gdb.GdbConfig;
 import dev.uhv.linux.Sched;
 import dev.uhv.loader.BootModule;
 import dev.uhv.loader.ImageFormat;
@@ -131,6 +132,16 @@ final class RunOptions {
     @Option(names = "--max-traps", paramLabel = "N", description = "Stop the guest after N traps.")
     String maxTraps;
 
+    @Option(names = "--gdb", paramLabel = "tcp:HOST:PORT",
+            description = "Listen for gdb's remote protocol there (tcp::PORT or :PORT: loopback, as QEMU's -gdb "
+                    + "tcp::1234; port 0 takes a free one). gdb can attach at any time; the guest stops while it "
+                    + "is attached and stopped.")
+    String gdb;
+
+    @Option(names = "--gdb-wait",
+            description = "With --gdb: stop before the guest's first instruction until gdb attaches (QEMU's -S).")
+    boolean gdbWait;
+
     /** Validates the options and builds the run's configuration around an image already read. */
     VmConfig toConfig(byte[] image, String imageName) throws UserError {
         long memSize = mem == null ? VmConfig.AUTOMATIC_MEM_SIZE : memSize(mem);
@@ -246,6 +257,17 @@ final class RunOptions {
     /** An address option's value (also for `uhv doctor`). */
     static long address(String option, String text) throws UserError {
         return parse(option, text, Values::address);
+    }
+
+    /** --gdb and --gdb-wait, checked; null without --gdb. */
+    GdbConfig gdbConfig() throws UserError {
+        if (gdb == null) {
+            if (gdbWait) {
+                throw new UserError("--gdb-wait needs --gdb (for example --gdb tcp::1234)");
+            }
+            return null;
+        }
+        return parse("--gdb", gdb, text -> GdbConfig.parse(text, gdbWait));
     }
 
     /** Where --dump-state writes, or null. */

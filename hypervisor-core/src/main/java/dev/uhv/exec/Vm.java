@@ -18,6 +18,10 @@ import dev.uhv.emulate.Machine;
 import dev.uhv.emulate.Outcome;
 import dev.uhv.emulate.Personality;
 import dev.uhv.emulate.VkernPersonality;
+import dev.uhv.gdb.GdbServer;
+import dev.uhv.gdb.GdbStub;
+import dev.uhv.gdb.GdbTarget;
+import dev.uhv.gdb.SoftwareBreakpoints;
 import dev.uhv.io.DebugCon;
 import dev.uhv.io.HostClock;
 import dev.uhv.io.IrqLine;
@@ -103,6 +107,20 @@ public final class Vm implements AutoCloseable {
     private volatile Consumer<StateDump> dumpSink;
     /** --single-step: instructions completed, natively stepped or emulated. */
     private long instructions;
+    /** --gdb's stub, or null. */
+    private GdbServer gdb;
+    /** Why the guest stops for gdb at the loop's top (a breakpoint it ran into, a step done), or null. */
+    private GdbStub.Stop gdbStop;
+    /** How the guest runs for gdb: free, or one instruction alone (a step gdb asked for, or over a breakpoint). */
+    private GdbStepping gdbStepping = GdbStepping.NONE;
+
+    private enum GdbStepping {
+        NONE,
+        /** One instruction, then gdb hears that the step is done. */
+        STEP,
+        /** One instruction with the breakpoints lifted (the one at rip), then on at full speed. */
+        STEP_OVER
+    }
 
     private Vm(VmConfig config, HostFacts host, SharedRam ram, LoadResult loaded, long mapStart) {
         this.config = config;
@@ -261,6 +279,10 @@ public final class Vm implements AutoCloseable {
     public void requestStop(ExitReason reason, String detail) {
         stopDetail = detail;
         stopRequest = reason;
+        GdbServer debugger = gdb;
+        if (debugger != null) {
+            debugger.runEnding(); // the guest may stand still in gdb: the run ends all the same
+        }
         transport.poke();
     }
 
@@ -277,6 +299,15 @@ public final class Vm implements AutoCloseable {
     public void requestDump() {
         dumpRequested = true;
         transport.poke();
+    }
+
+    /**
+     * Puts the guest under gdb's control (--gdb): before {@link #run()}. gdb's attach and Ctrl-C poke
+     * the guest into a stop, where the run loop hands it to the stub.
+     */
+    public void attachGdb(GdbServer server) {
+        gdb = server;
+        server.onPause(transport::poke);
     }
 
     /** The platform devices' stop request; runs on the vCPU thread, inside the instruction's emulation. */
@@ -340,6 +371,9 @@ public final class Vm implements AutoCloseable {
                 trace.startClock();
             }
             long maxTraps = config.maxTraps();
+            if (gdb != null && gdb.waitsForClient()) {
+                gdb.awaitClient(); // --gdb-wait: its attach stops the guest before its first instruction
+            }
             while (true) {
                 if (dumpRequested) {
                     dumpRequested = false;
@@ -350,14 +384,31 @@ public final class Vm implements AutoCloseable {
                     end = new Outcome.Stop(stopRequest, stopDetail);
                     break;
                 }
+                if (gdb != null && (gdbStop != null || gdb.serviceWanted())) {
+                    Outcome.Stop killed = serveGdb(handler);
+                    if (killed != null) {
+                        end = killed;
+                        break;
+                    }
+                    continue; // the run may be ending meanwhile
+                }
+                if (config.singleStep() && gdbStepping == GdbStepping.NONE && gdb != null
+                        && gdb.breakpoints().contains(transport.registers().rip())) {
+                    gdbStop = GdbStub.Stop.BREAKPOINT; // stepped onto it: no int3 runs in this mode
+                    continue;
+                }
                 StopKind stop;
-                if (config.singleStep()) {
+                if (config.singleStep() || gdbStepping != GdbStepping.NONE) {
                     stop = stepOne(handler);
                     if (stop == null) {
+                        gdbInstructionDone();
                         continue; // one instruction ran natively
                     }
                 } else {
-                    stop = transport.resume();
+                    stop = resumeGuest();
+                    if (gdb != null && atGdbBreakpoint(stop)) {
+                        continue;
+                    }
                 }
                 if ((stop == StopKind.EXITED || stop == StopKind.KILLED) && stopRequest != null) {
                     // A child that would not stop when asked (the fast transport kills it): the request wins.
@@ -379,6 +430,7 @@ public final class Vm implements AutoCloseable {
                     }
                     if (completed) {
                         instructions++;
+                        gdbInstructionDone();
                         outcome = handler.afterStep();
                     } else {
                         outcome = handle(stepped, handler); // the lone instruction faulted: a trap of its own
@@ -398,6 +450,7 @@ public final class Vm implements AutoCloseable {
                     break;
                 }
                 storeChangedRegisters();
+                gdbInstructionDone(); // emulated: complete
                 if (deviceStop != null) {
                     end = deviceStop;
                     break;
@@ -407,6 +460,9 @@ public final class Vm implements AutoCloseable {
                     break;
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end = new Outcome.Stop(ExitReason.TERMINATED, "interrupted while waiting for gdb");
         } catch (ChildSetupException e) {
             end = new Outcome.Stop(ExitReason.HOST_ERROR, e.getMessage());
         } catch (GuestProcessException e) {
@@ -426,6 +482,9 @@ public final class Vm implements AutoCloseable {
         if (trace != null) {
             trace.end(result.label(), traps, codePages == null ? List.of() : codePages.patches());
             trace.close();
+        }
+        if (gdb != null) {
+            gdb.ended(result.reason(), result.exitStatus());
         }
         if (handler != null) {
             log.debug("decode cache: {} hits, {} misses", handler.cache64().hits(), handler.cache64().misses());
@@ -450,6 +509,83 @@ public final class Vm implements AutoCloseable {
         instructions++;
         if (trace != null) {
             trace.step(rip, handler.describe(rip));
+        }
+        return null;
+    }
+
+    /** Resumes the guest at full speed, with gdb's breakpoints in RAM only while it runs. */
+    private StopKind resumeGuest() {
+        SoftwareBreakpoints breakpoints = gdb == null ? null : gdb.breakpoints();
+        if (breakpoints == null || breakpoints.isEmpty()) {
+            return transport.resume();
+        }
+        breakpoints.insert(ram.memory());
+        try {
+            return transport.resume();
+        } finally {
+            breakpoints.lift(ram.memory());
+        }
+    }
+
+    /**
+     * Whether the guest ran into one of gdb's breakpoints: an int3 trap (rip after it) whose byte is
+     * gdb's. Its rip goes back to the breakpoint, where gdb expects it. The guest's own int3 goes on
+     * to its IDT.
+     */
+    private boolean atGdbBreakpoint(StopKind stop) {
+        if (stop != StopKind.SIGNAL || transport.lastSignal() != Signals.SIGTRAP
+                || transport.code() == SignalInfo.TRAP_TRACE) {
+            return false;
+        }
+        loadRegisters();
+        long at = transport.registers().rip() - 1;
+        if (!gdb.breakpoints().contains(at)) {
+            return false;
+        }
+        transport.registers().setRip(at);
+        storeChangedRegisters();
+        gdbStop = GdbStub.Stop.BREAKPOINT;
+        return true;
+    }
+
+    /** An instruction gdb had run alone completed: a step is reported, a step over a breakpoint runs on. */
+    private void gdbInstructionDone() {
+        if (gdbStepping == GdbStepping.STEP) {
+            gdbStop = GdbStub.Stop.STEPPED;
+        }
+        gdbStepping = GdbStepping.NONE;
+    }
+
+    /**
+     * The guest stands still for gdb (the loop's top, the child in a stop): the stub has it until gdb
+     * resumes, steps, detaches or kills it. Returns the end of the run for a kill, else null.
+     */
+    private Outcome.Stop serveGdb(TrapHandler handler) {
+        loadRegisters();
+        flushOutput(); // what the guest printed up to here, before gdb shows where it stands
+        GdbStub.Stop why = gdbStop;
+        gdbStop = null;
+        GdbTarget target = new GdbTarget() {
+            @Override
+            public Machine machine() {
+                return machine;
+            }
+
+            @Override
+            public Map<InstructionFamily, Long> trapsByFamily() {
+                return familyCounts(handler);
+            }
+        };
+        GdbStub.Resume resume = gdb.service(why, target);
+        storeChangedRegisters();
+        switch (resume) {
+            case KILL -> {
+                return new Outcome.Stop(ExitReason.TERMINATED, "by gdb (kill)");
+            }
+            case STEP -> gdbStepping = GdbStepping.STEP;
+            case CONTINUE -> gdbStepping = gdb.breakpoints().contains(transport.registers().rip())
+                    ? GdbStepping.STEP_OVER : GdbStepping.NONE;
+            default -> gdbStepping = GdbStepping.NONE;
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package dev.uhv.gdb;
 
+import dev.uhv.emulate.ExitReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -238,19 +239,33 @@ public final class GdbServer implements AutoCloseable {
     }
 
     /**
-     * The run ended: a gdb waiting for the guest hears how (packet: "W01", "X09"), and the connection
-     * closes.
+     * The run ended: a gdb waiting for the guest hears how (see {@link #exitPacket}), and the
+     * connection closes.
      */
-    public void ended(String packet) {
+    public void ended(ExitReason reason, int exitStatus) {
         Session s = session;
         if (s != null && s.stub != null) {
             try {
-                s.stub.ended(packet);
+                s.stub.ended(exitPacket(reason, exitStatus));
             } catch (IOException e) {
                 log.debug("gdb: telling it the run ended", e);
             }
         }
         endSession(s);
+    }
+
+    /**
+     * "W" with uhv's exit status when the guest ended itself (gdb: "exited with code"), else "X" with
+     * the signal closest to how the run ended: SIGSEGV for a crash, SIGILL for an instruction uhv
+     * does not emulate, SIGKILL when uhv ended it (a timeout, Ctrl-C, a limit, an error).
+     */
+    static String exitPacket(ExitReason reason, int exitStatus) {
+        return switch (reason) {
+            case DEBUG_EXIT, HALTED, GUEST_EXIT, SHUTDOWN, RESET -> String.format("W%02x", exitStatus & 0xff);
+            case GUEST_CRASH, UNHANDLED_EXCEPTION, TRIPLE_FAULT -> "X0b";
+            case UNHANDLED_INSTRUCTION -> "X04";
+            default -> "X09";
+        };
     }
 
     @Override
