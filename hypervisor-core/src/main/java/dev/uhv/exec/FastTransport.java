@@ -136,6 +136,11 @@ public final class FastTransport implements Transport {
 
     @Override
     public StopKind resume() {
+        if (pokedAt != 0) {
+            // A poke sent while uhv held the child (a trap, gdb's stop) could not be answered: its
+            // grace counts from now, when the child can.
+            pokedAt = System.nanoTime() | 1;
+        }
         exchange.answer(TrapPage.COMMAND_RESUME);
         return awaitPost();
     }

@@ -113,6 +113,11 @@ public final class Vm implements AutoCloseable {
     private GdbStub.Stop gdbStop;
     /** How the guest runs for gdb: free, or one instruction alone (a step gdb asked for, or over a breakpoint). */
     private GdbStepping gdbStepping = GdbStepping.NONE;
+    /**
+     * Whether the run loop runs the guest: gdb's poke waits for it, as a SIGUSR1 before the child's
+     * handler is ready would kill it (the loop's top sees gdb's request anyway).
+     */
+    private volatile boolean looping;
 
     private enum GdbStepping {
         NONE,
@@ -307,7 +312,11 @@ public final class Vm implements AutoCloseable {
      */
     public void attachGdb(GdbServer server) {
         gdb = server;
-        server.onPause(transport::poke);
+        server.onPause(() -> {
+            if (looping) {
+                transport.poke();
+            }
+        });
     }
 
     /** The platform devices' stop request; runs on the vCPU thread, inside the instruction's emulation. */
@@ -374,6 +383,7 @@ public final class Vm implements AutoCloseable {
             if (gdb != null && gdb.waitsForClient()) {
                 gdb.awaitClient(); // --gdb-wait: its attach stops the guest before its first instruction
             }
+            looping = true;
             while (true) {
                 if (dumpRequested) {
                     dumpRequested = false;

@@ -38,7 +38,7 @@ public final class GdbServer implements AutoCloseable {
     /** A connection ended while the guest ran: its breakpoints are to go. */
     private volatile boolean orphaned;
     private volatile boolean ending;
-    /** Whether the guest runs (not in {@link #service}); Ctrl-C means something only then. */
+    /** Whether the guest runs (not in {@link #service}): a connection that ends then leaves breakpoints behind. */
     private volatile boolean running = true;
 
     /** One gdb connection: its reader's queue, and the stub that answers it (made at its first stop). */
@@ -134,9 +134,9 @@ public final class GdbServer implements AutoCloseable {
             while (true) {
                 RspConnection.Incoming in = s.connection.read();
                 if (in instanceof RspConnection.Interrupt) {
-                    if (running) {
-                        want(GdbStub.Stop.INTERRUPTED);
-                    }
+                    // Kept even while the guest stands still: gdb sends it only while it waits for a
+                    // stop, so it is for the resume it just sent, which may not have run yet.
+                    want(GdbStub.Stop.INTERRUPTED);
                     continue;
                 }
                 s.queue.add(in);
