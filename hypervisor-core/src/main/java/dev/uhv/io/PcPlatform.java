@@ -6,13 +6,14 @@ import java.util.Objects;
 /**
  * The PC platform's fixed port devices, created and registered on a port bus: the 8259 pair and its
  * ELCR, the 8254 and port 0x61, the CMOS RTC, the i8042, PCI configuration mechanism #1 with the
- * reset control register, QEMU's fw_cfg, the POST code port, the Bochs shutdown port and QEMU's
- * isa-debug-exit. Devices that end the run (debug exit, reset, shutdown) do so through one
+ * reset control register, QEMU's fw_cfg, the POST code port, the Bochs shutdown port, QEMU's
+ * isa-debug-exit and the VGA's registers (text mode 3). Devices that end the run (debug exit, reset, shutdown) do so through one
  * {@link StopRequest}. The character devices (COM1, debugcon) belong to the VM, which owns their
  * host streams.
  */
 public final class PcPlatform {
     private final PostCodePort postCode = new PostCodePort();
+    private final VgaCrtc vga = new VgaCrtc();
 
     /**
      * @param bus         the port bus to register on; the platform's ports must be free
@@ -50,10 +51,16 @@ public final class PcPlatform {
         bus.register(BochsShutdownPort.PORT, 1, new BochsShutdownPort(shutdown));
         bus.register(IsaDebugExit.PORT, IsaDebugExit.SIZE,
                 new IsaDebugExit(status -> stop.stop(ExitReason.DEBUG_EXIT, status, "")));
+        bus.register(VgaCrtc.BASE, VgaCrtc.PORT_COUNT, vga);
     }
 
     /** The last POST code the guest wrote to port 0x80, or {@link PostCodePort#NONE}. */
     public int postCode() {
         return postCode.lastCode();
+    }
+
+    /** The VGA's registers: the cursor and display start the text screen renderers read. */
+    public VgaCrtc vga() {
+        return vga;
     }
 }
