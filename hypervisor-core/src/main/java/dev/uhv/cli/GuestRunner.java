@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one guest for the CLI: start, wait, and on every way out (guest exit, crash, timeout, Ctrl-C)
- * flush guest output, write the dump, print the summary line, and leave no child behind.
+ * flush guest output, show the VGA text screen (--vga, --vga-png), write the dump, print the summary
+ * line, and leave no child behind.
  */
 final class GuestRunner {
     private static final long EXIT_GRACE_SECONDS = 10;
@@ -56,12 +57,15 @@ final class GuestRunner {
             }
         }, "uhv-exit");
         Runtime.getRuntime().addShutdownHook(onExit);
+        VgaScreen screen = new VgaScreen(options.vga(), vm);
         try (OnDemandDumps dumps = new OnDemandDumps(options.dumpPath());
              RunSignals signals = new RunSignals(vm)) {
             vm.onDemandDumps(dumps);
+            screen.start();
             RunResult result = vm.run();
             dumps.close(); // the last on-demand dump before the summary
             vm.flushOutput();
+            screen.finish();
             StateDump dump = vm.dump(result);
             writeDump(dump, options);
             System.out.flush();
@@ -71,6 +75,7 @@ final class GuestRunner {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the guest", e);
         } finally {
+            screen.close(); // first: its drawing thread reads guest RAM, which vm.close() unmaps
             vm.close();
             if (gdb != null) {
                 gdb.close();

@@ -23,10 +23,10 @@ record OutputSpec(Kind kind, Path path) {
         throw new IllegalArgumentException("expected stdio, none or file:PATH");
     }
 
-    /** Opens the sink; stdout is shared and never closed by uhv. */
-    OutputStream open(String option) throws UserError {
+    /** Opens the sink; stdio is the stream that stands for stdout, which uhv never closes. */
+    OutputStream open(String option, OutputStream stdio) throws UserError {
         return switch (kind) {
-            case STDIO -> new NonClosingOutputStream(System.out);
+            case STDIO -> stdio;
             case NONE -> OutputStream.nullOutputStream();
             case FILE -> {
                 try {

@@ -5,6 +5,7 @@ import dev.uhv.exec.FastTransport;
 import dev.uhv.exec.TransportKind;
 import dev.uhv.exec.VmConfig;
 import dev.uhv.gdb.GdbConfig;
+import dev.uhv.linux.HostSystem;
 import dev.uhv.linux.Sched;
 import dev.uhv.loader.BootModule;
 import dev.uhv.loader.ImageFormat;
@@ -12,6 +13,12 @@ import dev.uhv.memory.SharedRam;
 import dev.uhv.scan.SensitiveMode;
 import dev.uhv.trace.TraceOutput;
 import dev.uhv.trace.TraceWriter;
+import dev.uhv.vga.VgaTextBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.IParameterPreprocessor;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 import java.io.FileOutputStream;
@@ -23,9 +30,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Stack;
 
 /** The options `uhv run` and `uhv demo` share, and their checks. */
 final class RunOptions {
+    private static final Logger log = LoggerFactory.getLogger(RunOptions.class);
     /** A year: more is a typo, and Timer cannot schedule near Long.MAX_VALUE milliseconds. */
     private static final double MAX_TIMEOUT_SECONDS = 365 * 24 * 3600;
 
@@ -126,6 +136,18 @@ final class RunOptions {
                     + "while the guest runs, to PATH.1, PATH.2... (to stderr without PATH).")
     String dumpState;
 
+    @Option(names = "--vga", paramLabel = "live|exit", arity = "0..1", preprocessor = VgaModeValue.class,
+            description = "Show the guest's VGA text screen (80x25 at 0xB8000) in the terminal. live (the default when "
+                    + "--vga has no value): redrawn about 10 times a second in the terminal's alternate screen while "
+                    + "the guest runs, printed at exit; guest output for stdout waits until then. Needs stdout to be a "
+                    + "terminal, else it is exit. exit: printed once at exit, 25 lines, in colour on a terminal, "
+                    + "plain text otherwise.")
+    String vga;
+
+    @Option(names = "--vga-png", paramLabel = "PATH",
+            description = "At exit, write a 640x400 PNG picture of the guest's VGA text screen to PATH.")
+    String vgaPng;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop the guest after this many seconds.")
     String timeout;
 
@@ -141,6 +163,8 @@ final class RunOptions {
     @Option(names = "--gdb-wait",
             description = "With --gdb: stop before the guest's first instruction until gdb attaches (QEMU's -S).")
     boolean gdbWait;
+
+    private VgaOptions vgaOptions = VgaOptions.NONE;
 
     /** Validates the options and builds the run's configuration around an image already read. */
     VmConfig toConfig(byte[] image, String imageName) throws UserError {
@@ -197,8 +221,10 @@ final class RunOptions {
         };
         TransportKind transportKind = transportKind();
         checkDumpWritable();
-        OutputStream serialOut = parse("--serial", serial, OutputSpec::parse).open("--serial");
-        OutputStream debugconOut = parse("--debugcon", debugcon, OutputSpec::parse).open("--debugcon");
+        vgaOptions = vgaOptions(memSize);
+        OutputStream stdio = vgaOptions.held() != null ? vgaOptions.held() : new NonClosingOutputStream(System.out);
+        OutputStream serialOut = parse("--serial", serial, OutputSpec::parse).open("--serial", stdio);
+        OutputStream debugconOut = parse("--debugcon", debugcon, OutputSpec::parse).open("--debugcon", stdio);
         long traceBytes = parse("--trace-limit", traceLimit, Values::size);
         if (traceBytes < TraceWriter.MIN_LIMIT) {
             throw new UserError("--trace-limit " + traceLimit + ": must be at least 1K");
@@ -277,7 +303,11 @@ final class RunOptions {
 
     /** Refuses an unwritable --dump-state before the guest runs, not after its result is known. */
     private void checkDumpWritable() throws UserError {
-        Path path = dumpPath();
+        checkWritable("--dump-state", dumpState, dumpPath());
+    }
+
+    /** Refuses a file uhv writes at exit (given as text to option) if it cannot be written; null is fine. */
+    private static void checkWritable(String option, String text, Path path) throws UserError {
         if (path == null) {
             return;
         }
@@ -285,9 +315,41 @@ final class RunOptions {
         boolean ok = Files.exists(path) ? Files.isWritable(path) && !Files.isDirectory(path)
                 : dir != null && Files.isDirectory(dir) && Files.isWritable(dir);
         if (!ok) {
-            throw new UserError("--dump-state " + dumpState + ": cannot write there (check the folder exists and "
-                    + "is writable)");
+            throw new UserError(option + " " + text + ": cannot write there (check the folder exists and is writable)");
         }
+    }
+
+    /** The --vga and --vga-png settings of the last {@link #toConfig}. */
+    VgaOptions vga() {
+        return vgaOptions;
+    }
+
+    /**
+     * --vga and --vga-png, checked before the guest runs. Live drawing needs stdout to be a terminal;
+     * without one it becomes exit, with one line saying so.
+     */
+    private VgaOptions vgaOptions(long memSize) throws UserError {
+        if (vga == null && vgaPng == null) {
+            return VgaOptions.NONE;
+        }
+        VgaOptions.Mode mode = vga == null ? VgaOptions.Mode.OFF : switch (vga) {
+            case "live" -> VgaOptions.Mode.LIVE;
+            case "exit" -> VgaOptions.Mode.EXIT;
+            default -> throw new UserError("--vga " + vga + ": expected live or exit");
+        };
+        String option = vga != null ? "--vga" : "--vga-png";
+        if (memSize != VmConfig.AUTOMATIC_MEM_SIZE && !VgaTextBuffer.covers(memSize)) {
+            throw new UserError(String.format("%s: the text buffer at 0x%x-0x%x is outside guest RAM (--mem %s); give "
+                    + "--mem %dK or more", option, VgaTextBuffer.ADDRESS, VgaTextBuffer.ADDRESS + VgaTextBuffer.WINDOW - 1,
+                    mem, (VgaTextBuffer.ADDRESS + VgaTextBuffer.WINDOW) >> 10));
+        }
+        Path png = vgaPng == null ? null : Path.of(vgaPng);
+        checkWritable("--vga-png", vgaPng, png);
+        if (mode == VgaOptions.Mode.LIVE && !HostSystem.stdoutIsTerminal()) {
+            log.warn("--vga live: stdout is not a terminal, so the screen is printed once at exit (--vga exit)");
+            mode = VgaOptions.Mode.EXIT;
+        }
+        return new VgaOptions(mode, png, mode == VgaOptions.Mode.LIVE ? new HeldOutput() : null);
     }
 
     boolean dumpToStdout() {
@@ -323,6 +385,21 @@ final class RunOptions {
             throw new UserError("--cpu " + cpu + ": uhv may run on CPUs " + allowed + " here (or use --cpu none)");
         }
         return n;
+    }
+
+    /**
+     * --vga's value is optional, and IMAGE may follow it: a following "live" or "exit" is its value,
+     * anything else is the next argument and --vga means live. picocli alone would take the image
+     * as the value. --vga=VALUE always gives the value (and a wrong one is refused by name).
+     */
+    static final class VgaModeValue implements IParameterPreprocessor {
+        @Override
+        public boolean preprocess(Stack<String> args, CommandSpec command, ArgSpec option, Map<String, Object> info) {
+            String next = args.isEmpty() ? null : args.peek();
+            boolean attached = command.parser().separator().equals(info.get("separator"));
+            option.setValue(attached || "live".equals(next) || "exit".equals(next) ? args.pop() : "live");
+            return true;
+        }
     }
 
     private interface Parser<T> {

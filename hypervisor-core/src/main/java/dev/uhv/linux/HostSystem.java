@@ -15,6 +15,11 @@ public final class HostSystem {
         return LibC.geteuid() == 0;
     }
 
+    /** Whether uhv's standard output (file descriptor 1) is a terminal. */
+    public static boolean stdoutIsTerminal() {
+        return LibC.isatty(1) == 1;
+    }
+
     /** vm.mmap_min_addr: the lowest address an unprivileged process may map. */
     public static long mmapMinAddr() {
         return readLong(Path.of("/proc/sys/vm/mmap_min_addr"), 65536);

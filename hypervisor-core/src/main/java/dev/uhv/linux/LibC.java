@@ -42,6 +42,8 @@ final class LibC {
 
     static native int geteuid();
 
+    static native int isatty(int fd);
+
     static native long sysconf(int name);
 
     static native String strerror(int errno);
