@@ -388,16 +388,21 @@ final class RunOptions {
     }
 
     /**
-     * --vga's value is optional, and IMAGE may follow it: a following "live" or "exit" is its value,
-     * anything else is the next argument and --vga means live. picocli alone would take the image
-     * as the value. --vga=VALUE always gives the value (and a wrong one is refused by name).
+     * --vga's value is optional, and IMAGE may follow it (picocli alone would take the image as the
+     * value). The next argument is --vga's value when it is "live" or "exit", or when it is no option
+     * and IMAGE was already given (so that a wrong mode is refused by name); otherwise --vga means
+     * live and the argument is left for what comes next. --vga=VALUE always gives the value.
      */
     static final class VgaModeValue implements IParameterPreprocessor {
         @Override
         public boolean preprocess(Stack<String> args, CommandSpec command, ArgSpec option, Map<String, Object> info) {
             String next = args.isEmpty() ? null : args.peek();
             boolean attached = command.parser().separator().equals(info.get("separator"));
-            option.setValue(attached || "live".equals(next) || "exit".equals(next) ? args.pop() : "live");
+            boolean positionalsGiven = command.positionalParameters().stream()
+                    .allMatch(p -> !p.stringValues().isEmpty());
+            boolean value = attached || "live".equals(next) || "exit".equals(next)
+                    || (next != null && !next.startsWith("-") && positionalsGiven);
+            option.setValue(value ? args.pop() : "live");
             return true;
         }
     }

@@ -106,6 +106,15 @@ class CliBadInputTest {
                         "--stack 0x8000000"),
                 Arguments.of("--stack beyond what uhv can give", List.of("run", elf, "--stack", "0x80000000"),
                         "--stack 0x80000000"),
+                Arguments.of("--vga bogus", List.of("run", elf, "--vga", "bogus"), "--vga bogus: expected live or exit"),
+                Arguments.of("--vga=bogus before the image", List.of("run", "--vga=bogus", elf),
+                        "--vga bogus: expected live or exit"),
+                Arguments.of("--vga-png into a missing folder", List.of("run", elf, "--vga-png",
+                        dir.resolve("no/such/screen.png").toString()), "--vga-png " + dir.resolve("no/such/screen.png")
+                        + ": cannot write there"),
+                Arguments.of("--vga with RAM below the text buffer", List.of("run", bin, "--mem", "512K", "--load-addr",
+                        "0x10000", "--vga", "exit"), "--vga: the text buffer at 0xb8000-0xbffff is outside guest RAM "
+                        + "(--mem 512K); give --mem 768K or more"),
                 Arguments.of("--timeout -1", List.of("run", elf, "--timeout", "-1"), "--timeout -1"),
                 Arguments.of("--timeout 0", List.of("run", elf, "--timeout", "0"), "--timeout 0"),
                 Arguments.of("unknown option", List.of("run", elf, "--bogus"), "--bogus"),

@@ -29,7 +29,7 @@ class PcPlatformTest {
     @Test
     void claimsThePcPortsAndLeavesTheCharacterDevicesAlone() {
         int[] claimed = {0x20, 0x21, 0x40, 0x43, 0x60, 0x61, 0x64, 0x70, 0x71, 0x80, 0xa0, 0xa1, 0xf4, 0xf7, 0x4d0,
-            0x4d1, 0x510, 0x511, 0xcf8, 0xcf9, 0xcfc, 0xcff, 0x8900};
+            0x4d1, 0x510, 0x511, 0xcf8, 0xcf9, 0xcfc, 0xcff, 0x8900, 0x3c0, 0x3d4, 0x3d5, 0x3da, 0x3df};
         for (int port : claimed) {
             assertNotNull(bus.deviceAt(port), () -> String.format("port 0x%x", port));
         }
@@ -64,6 +64,12 @@ class PcPlatformTest {
     void debugExitCarriesTheDevicesStatus() {
         bus.write(0xf4, 1, 0x21);
         assertEquals(List.of(new Stop(ExitReason.DEBUG_EXIT, 0x43, "")), stops);
+    }
+
+    @Test
+    void theVgaRegistersOnTheBusAreTheOnesThePlatformGives() {
+        bus.write(0x3d4, 2, 0x050e);
+        assertEquals(0x500, platform.vga().state().cursorLocation());
     }
 
     @Test
