@@ -32,12 +32,19 @@ final class InputFiles {
                         Files.size(path)));
             }
             return Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            throw new UserError(label + ": no such file");
-        } catch (AccessDeniedException e) {
-            throw new UserError(label + ": permission denied");
         } catch (IOException e) {
-            throw new UserError(label + ": cannot read (" + e.getMessage() + ")");
+            throw unreadable(label, e);
         }
+    }
+
+    /** The one line for a file the user named that could not be read (also for `uhv stats`). */
+    static UserError unreadable(String label, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new UserError(label + ": no such file");
+        }
+        if (e instanceof AccessDeniedException) {
+            return new UserError(label + ": permission denied");
+        }
+        return new UserError(label + ": cannot read (" + e.getMessage() + ")");
     }
 }

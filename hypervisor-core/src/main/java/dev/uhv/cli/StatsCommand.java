@@ -14,9 +14,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -68,12 +66,8 @@ final class StatsCommand implements Callable<Integer> {
         // as "not JSON" at its first line, as any other file that is no trace.
         try (Reader in = new InputStreamReader(Files.newInputStream(trace), StandardCharsets.UTF_8)) {
             return TraceStats.read(in, trace.toString(), top);
-        } catch (NoSuchFileException e) {
-            throw new UserError(trace + ": no such file");
-        } catch (AccessDeniedException e) {
-            throw new UserError(trace + ": permission denied");
         } catch (IOException e) {
-            throw new UserError(trace + ": cannot read (" + e.getMessage() + ")");
+            throw InputFiles.unreadable(trace.toString(), e);
         } catch (TraceFormatException e) {
             throw new UserError(e.getMessage());
         }
