@@ -151,12 +151,15 @@ public final class FastTransport implements Transport {
      * cleared again on the page, unless the guest had set it itself.
      */
     @Override
-    public StopKind singleStep() {
+    public StopKind singleStep(boolean loadsFlags) {
         RegisterFile onPage = page.registers();
         boolean guestTf = (onPage.rflags() & Rflags.TF) != 0;
         onPage.setRflags(onPage.rflags() | Rflags.TF);
         StopKind stop = resume();
-        if (!guestTf && (stop == StopKind.SIGNAL || stop == StopKind.SYSCALL)) {
+        // A popf or iret that completed left TF as it loaded it: the guest's.
+        boolean loadedTf = loadsFlags && stop == StopKind.SIGNAL && lastSignal == Signals.SIGTRAP
+                && lastCode == TRAP_TRACE;
+        if (!guestTf && !loadedTf && (stop == StopKind.SIGNAL || stop == StopKind.SYSCALL)) {
             onPage.setRflags(onPage.rflags() & ~Rflags.TF);
         }
         return stop;

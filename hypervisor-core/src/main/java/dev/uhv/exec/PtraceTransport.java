@@ -124,22 +124,25 @@ public final class PtraceTransport implements Transport {
 
     /** PTRACE_SYSEMU_SINGLESTEP: system calls are still emulated. */
     @Override
-    public StopKind singleStep() {
+    public StopKind singleStep(boolean loadsFlags) {
         boolean guestTf = (regs.rflags() & Rflags.TF) != 0;
         Ptrace.sysemuSingleStep(pid, 0);
         siginfoLoaded = false;
         StopKind stop = waitForStop();
-        if (!guestTf && (stop == StopKind.SIGNAL || stop == StopKind.SYSCALL)) {
+        boolean loadedTf = loadsFlags && stop == StopKind.SIGNAL && lastSignal == Signals.SIGTRAP
+                && code() == TRAP_TRACE;
+        if (!guestTf && !loadedTf && (stop == StopKind.SIGNAL || stop == StopKind.SYSCALL)) {
             hideStepFlag();
         }
         return stop;
     }
 
     /**
-     * The kernel hides the TF it sets for a step, except when the stepped instruction was popf or
-     * iret, which could have set TF themselves (is_setting_trap_flag, arch/x86/kernel/step.c): then
-     * it stays in the registers, and the guest would run on with TF set. The guest's TF was clear
-     * before the step, so it goes. (A native popf that really sets TF is the scanner's to emulate.)
+     * The kernel means to hide the TF it sets for a step, but not when the stepped instruction is
+     * popf or iret (is_setting_trap_flag, arch/x86/kernel/step.c), and from then on its bookkeeping
+     * (TIF_FORCED_TF) takes the TF of every further step for the guest's own: the TF left in the
+     * registers is the step's, unless a popf or iret completed and loaded it. The guest's was clear,
+     * so it goes, or the guest would run on into endless #DBs.
      */
     private void hideStepFlag() {
         long flags = Ptrace.peekUser(pid, Ptrace.USER_EFLAGS_OFFSET);

@@ -59,9 +59,11 @@ public interface Transport extends AutoCloseable, SignalInfo {
 
     /**
      * Runs the instruction at rip alone (the stored registers) and waits for the stop after it: a
-     * SIGTRAP when it completed, or the signal it faulted with.
+     * SIGTRAP when it completed, or the signal it faulted with. The trap flag the step needs is
+     * the transport's and is gone from the registers after it, unless the guest had TF set, or
+     * loadsFlags (the instruction is popf or iret) and it completed: then TF is what it loaded.
      */
-    StopKind singleStep();
+    StopKind singleStep(boolean loadsFlags);
 
     /**
      * Changes the protection of guest pages in the child, from the child's own code (the only place

@@ -377,6 +377,37 @@ final class TrapHandler {
         }
     }
 
+    /** Whether the instruction at address loads RFLAGS from memory (popf, iret), TF included. */
+    boolean loadsFlags(long address) {
+        DecodedInstruction insn = decodeAt(address);
+        if (insn == null) {
+            return false;
+        }
+        return switch (insn.mnemonic()) {
+            case POPF, POPFD, POPFQ, IRET, IRETD, IRETQ -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * After uhv's own step of the instruction at rip, completed (the guest's TF clear): a pushf that
+     * ran natively (--sensitive fault or off; the scanner emulates it otherwise) stored the step's
+     * TF, which the guest's flags do not have. It goes from the stored flags, as a debugger on the
+     * CPU would have to mend them too.
+     */
+    void mendPushedStepFlag(long rip) {
+        DecodedInstruction insn = decodeAt(rip);
+        if (insn == null || (insn.mnemonic() != Mnemonic.PUSHF && insn.mnemonic() != Mnemonic.PUSHFD
+                && insn.mnemonic() != Mnemonic.PUSHFQ)) {
+            return;
+        }
+        int size = insn.operandWidth() / 8;
+        long at = machine.regs().rsp();
+        if (machine.memory().contains(at, size)) {
+            machine.memory().write(at, size, machine.memory().read(at, size) & ~Rflags.TF);
+        }
+    }
+
     /** The instruction at address as text, for --single-step's trace; "(undecodable)" where there is none. */
     String describe(long address) {
         DecodedInstruction insn = decodeAt(address);

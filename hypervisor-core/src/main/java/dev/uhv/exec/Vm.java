@@ -51,8 +51,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Timer;
-import java.util.function.Consumer;
 import java.util.TimerTask;
+import java.util.function.Consumer;
 
 /**
  * One virtual machine: guest RAM, the virtual CPU, the port and MMIO buses with their devices, and
@@ -114,8 +114,8 @@ public final class Vm implements AutoCloseable {
     /** How the guest runs for gdb: free, or one instruction alone (a step gdb asked for, or over a breakpoint). */
     private GdbStepping gdbStepping = GdbStepping.NONE;
     /**
-     * Whether the run loop runs the guest: gdb's poke waits for it, as a SIGUSR1 before the child's
-     * handler is ready would kill it (the loop's top sees gdb's request anyway).
+     * Whether the run loop runs the guest: pokes (gdb's, a dump's) wait for it, as a SIGUSR1 before
+     * the child's handler is ready would kill it (the loop's top sees the request anyway).
      */
     private volatile boolean looping;
 
@@ -303,7 +303,9 @@ public final class Vm implements AutoCloseable {
      */
     public void requestDump() {
         dumpRequested = true;
-        transport.poke();
+        if (looping) {
+            transport.poke(); // not earlier: a SIGUSR1 before the child's handler is ready would kill it
+        }
     }
 
     /**
@@ -432,7 +434,7 @@ public final class Vm implements AutoCloseable {
                 }
                 while (outcome == Outcome.STEP) {
                     storeChangedRegisters();
-                    StopKind stepped = transport.singleStep();
+                    StopKind stepped = transport.singleStep(handler.loadsFlags(transport.registers().rip()));
                     boolean completed = stepped == StopKind.SIGNAL && transport.lastSignal() == Signals.SIGTRAP;
                     if (stepped == StopKind.SIGNAL || stepped == StopKind.SYSCALL) {
                         loadRegisters(); // first: protect() puts back the registers uhv holds
@@ -482,6 +484,7 @@ public final class Vm implements AutoCloseable {
             log.debug("uhv failed while running the guest", e);
             end = new Outcome.Stop(ExitReason.HOST_ERROR, e + " (run with -v for details)");
         } finally {
+            looping = false;
             transport.close();
         }
         double seconds = start == 0 ? 0 : (System.nanoTime() - start) / 1e9;
@@ -510,15 +513,18 @@ public final class Vm implements AutoCloseable {
         RegisterFile r = transport.registers();
         boolean guestTf = (r.rflags() & Rflags.TF) != 0;
         long rip = r.rip();
-        StopKind stop = transport.singleStep();
+        StopKind stop = transport.singleStep(handler.loadsFlags(rip));
         if (guestTf || stop != StopKind.SIGNAL || transport.lastSignal() != Signals.SIGTRAP
                 || transport.code() != SignalInfo.TRAP_TRACE) {
             return stop;
         }
         loadRegisters();
-        instructions++;
-        if (trace != null) {
-            trace.step(rip, handler.describe(rip));
+        handler.mendPushedStepFlag(rip);
+        if (config.singleStep()) { // not for gdb's own steps, which --single-step's count and trace leave out
+            instructions++;
+            if (trace != null) {
+                trace.step(rip, handler.describe(rip));
+            }
         }
         return null;
     }
@@ -729,4 +735,3 @@ public final class Vm implements AutoCloseable {
         ram.close();
     }
 }
-

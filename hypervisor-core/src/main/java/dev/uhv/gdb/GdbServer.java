@@ -150,16 +150,29 @@ public final class GdbServer implements AutoCloseable {
         } finally {
             s.closed = true;
             if (running) {
+                // gdb went while the guest runs: stop it once, so that the session ends, its
+                // breakpoints go, and the next gdb may connect (a guest that never traps would
+                // otherwise keep them all).
                 orphaned = true;
+                pause.run();
             }
         }
     }
 
     private void want(GdbStub.Stop why) {
-        if (wanted == null || why == GdbStub.Stop.INTERRUPTED) {
-            wanted = why;
+        synchronized (this) {
+            if (wanted == null || why == GdbStub.Stop.INTERRUPTED) {
+                wanted = why;
+            }
         }
         pause.run();
+    }
+
+    /** gdb's request, taken once (a Ctrl-C arriving meanwhile is kept for the next stop). */
+    private synchronized GdbStub.Stop takeWanted() {
+        GdbStub.Stop why = wanted;
+        wanted = null;
+        return why;
     }
 
     /**
@@ -178,8 +191,8 @@ public final class GdbServer implements AutoCloseable {
      * lifted. With no gdb connected, its breakpoints are dropped and the guest goes on.
      */
     public GdbStub.Resume service(GdbStub.Stop vmStop, GdbTarget target) {
-        GdbStub.Stop why = vmStop != null ? vmStop : wanted;
-        wanted = null;
+        GdbStub.Stop requested = takeWanted();
+        GdbStub.Stop why = vmStop != null ? vmStop : requested;
         Session s = session;
         if (s == null || why == null || s.closed && s.queue.isEmpty()) {
             endSession(s);
@@ -206,6 +219,11 @@ public final class GdbServer implements AutoCloseable {
             endSession(s);
         }
         running = true;
+        if (s.closed && session == s) {
+            // gdb went right after its resume, while the guest still stood: the reader saw no
+            // running guest to stop, so the loop's top ends the session before the guest goes on.
+            orphaned = true;
+        }
         return resume;
     }
 

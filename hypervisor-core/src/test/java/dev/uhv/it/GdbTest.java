@@ -3,6 +3,7 @@ package dev.uhv.it;
 import dev.uhv.gdb.RspConnection;
 import dev.uhv.it.UhvProcess.Result;
 import dev.uhv.it.UhvProcess.Started;
+import dev.uhv.linux.Signals;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -213,6 +214,35 @@ class GdbTest {
         Result r = l.uhv().await(30);
         assertEquals(8, r.status(), r.stderr());
         assertTrue(r.summary().startsWith("uhv: timeout"), r.stderr());
+        Checks.assertNoChildProcess();
+    }
+
+    /**
+     * A gdb that goes without a word while the guest runs (killed, its connection dropped) frees the
+     * stub for the next one, even with a guest that never traps (spin.elf): uhv stops it once to end
+     * the lost session.
+     */
+    @Test
+    void aGdbLostWhileTheGuestRunsMakesWayForTheNext() throws Exception {
+        Listening l = start("spin.elf", "--timeout", "30");
+        try (Client first = new Client(l.port())) {
+            assertEquals("T05thread:01;", first.ask("?"), () -> l.uhv().stderr());
+            first.connection.send("c");
+        }
+        String reply = null;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (reply == null && System.nanoTime() < deadline) {
+            try (Client next = new Client(l.port())) {
+                reply = next.ask("?");
+                assertEquals("OK", next.ask("D"));
+            } catch (IOException | AssertionError refused) {
+                Thread.sleep(100); // the lost session may not have ended yet
+            }
+        }
+        assertEquals("T05thread:01;", reply, () -> "the next gdb was never served; stderr:\n" + l.uhv().stderr());
+        Signals.kill((int) l.uhv().process().pid(), Signals.SIGINT);
+        Result r = l.uhv().await(30);
+        assertEquals(130, r.status(), r.stderr());
         Checks.assertNoChildProcess();
     }
 
