@@ -127,12 +127,8 @@
     # --- read back ---
     call read_cursor
     EXPECT %rax, $CURSOR_CELL, "cursor location read back"
-    mov $CRTC_INDEX, %dx
     mov $CRTC_CURSOR_START, %al
-    out %al, (%dx)
-    mov $CRTC_DATA, %dx
-    xor %eax, %eax
-    in (%dx), %al
+    call crtc_read
     EXPECT %rax, $14, "cursor start read back"
     mov $INPUT_STATUS_1, %dx
     in (%dx), %al
@@ -156,24 +152,25 @@ vga_puts:
     jmp 1b
 2:  ret
 
-# read_cursor: rax = the cursor location (CRTC 0x0e:0x0f). Clobbers rdx.
-read_cursor:
+# crtc_read: al = a CRT controller register's index; rax = its value. Clobbers rdx.
+crtc_read:
     mov $CRTC_INDEX, %dx
-    mov $CRTC_CURSOR_HIGH, %al
     out %al, (%dx)
     mov $CRTC_DATA, %dx
     in (%dx), %al
     movzbl %al, %eax
+    ret
+
+# read_cursor: rax = the cursor location (CRTC 0x0e:0x0f). Clobbers rdx.
+read_cursor:
+    mov $CRTC_CURSOR_HIGH, %al
+    call crtc_read
     shl $8, %eax
     push %rax
-    mov $CRTC_INDEX, %dx
     mov $CRTC_CURSOR_LOW, %al
-    out %al, (%dx)
-    mov $CRTC_DATA, %dx
-    in (%dx), %al
-    movzbl %al, %edx
-    pop %rax
-    or %edx, %eax
+    call crtc_read
+    pop %rdx
+    or %rdx, %rax
     ret
 
     .section .rodata
