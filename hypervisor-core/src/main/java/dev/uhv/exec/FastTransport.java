@@ -157,8 +157,7 @@ public final class FastTransport implements Transport {
         onPage.setRflags(onPage.rflags() | Rflags.TF);
         StopKind stop = resume();
         // A popf or iret that completed left TF as it loaded it: the guest's.
-        boolean loadedTf = loadsFlags && stop == StopKind.SIGNAL && lastSignal == Signals.SIGTRAP
-                && lastCode == TRAP_TRACE;
+        boolean loadedTf = loadsFlags && stepCompleted(stop);
         if (!guestTf && !loadedTf && (stop == StopKind.SIGNAL || stop == StopKind.SYSCALL)) {
             onPage.setRflags(onPage.rflags() & ~Rflags.TF);
         }

@@ -129,8 +129,7 @@ public final class PtraceTransport implements Transport {
         Ptrace.sysemuSingleStep(pid, 0);
         siginfoLoaded = false;
         StopKind stop = waitForStop();
-        boolean loadedTf = loadsFlags && stop == StopKind.SIGNAL && lastSignal == Signals.SIGTRAP
-                && code() == TRAP_TRACE;
+        boolean loadedTf = loadsFlags && stepCompleted(stop);
         if (!guestTf && !loadedTf && (stop == StopKind.SIGNAL || stop == StopKind.SYSCALL)) {
             hideStepFlag();
         }

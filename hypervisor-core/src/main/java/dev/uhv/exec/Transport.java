@@ -65,6 +65,11 @@ public interface Transport extends AutoCloseable, SignalInfo {
      */
     StopKind singleStep(boolean loadsFlags);
 
+    /** Whether stop, after {@link #singleStep}, is the step's own trap: the instruction completed. */
+    default boolean stepCompleted(StopKind stop) {
+        return stop == StopKind.SIGNAL && lastSignal() == Signals.SIGTRAP && code() == TRAP_TRACE;
+    }
+
     /**
      * Changes the protection of guest pages in the child, from the child's own code (the only place
      * its seccomp wall allows mprotect from). Only between a stop and the next resume; the guest's

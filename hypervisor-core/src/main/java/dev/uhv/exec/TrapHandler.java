@@ -377,28 +377,37 @@ final class TrapHandler {
         }
     }
 
-    /** Whether the instruction at address loads RFLAGS from memory (popf, iret), TF included. */
-    boolean loadsFlags(long address) {
+    /** How an instruction moves RFLAGS, TF included, between itself and memory: what a step of it must mind. */
+    enum FlagsInMemory {
+        NONE,
+        /** popf, iret: a TF after it is the one it loaded. */
+        LOADS,
+        /** pushf: it stores the TF the step runs with. */
+        STORES
+    }
+
+    /** How the instruction at address moves RFLAGS to or from memory. */
+    FlagsInMemory flagsInMemory(long address) {
         DecodedInstruction insn = decodeAt(address);
         if (insn == null) {
-            return false;
+            return FlagsInMemory.NONE;
         }
         return switch (insn.mnemonic()) {
-            case POPF, POPFD, POPFQ, IRET, IRETD, IRETQ -> true;
-            default -> false;
+            case POPF, POPFD, POPFQ, IRET, IRETD, IRETQ -> FlagsInMemory.LOADS;
+            case PUSHF, PUSHFD, PUSHFQ -> FlagsInMemory.STORES;
+            default -> FlagsInMemory.NONE;
         };
     }
 
     /**
-     * After uhv's own step of the instruction at rip, completed (the guest's TF clear): a pushf that
-     * ran natively (--sensitive fault or off; the scanner emulates it otherwise) stored the step's
-     * TF, which the guest's flags do not have. It goes from the stored flags, as a debugger on the
-     * CPU would have to mend them too.
+     * After uhv's own step of the pushf at rip ({@link FlagsInMemory#STORES}), completed, the guest's
+     * TF clear: run natively (--sensitive fault or off; the scanner emulates it otherwise), it
+     * stored the step's TF, which the guest's flags do not have. It goes from the stored flags, as a
+     * debugger on the CPU would have to mend them too.
      */
     void mendPushedStepFlag(long rip) {
         DecodedInstruction insn = decodeAt(rip);
-        if (insn == null || (insn.mnemonic() != Mnemonic.PUSHF && insn.mnemonic() != Mnemonic.PUSHFD
-                && insn.mnemonic() != Mnemonic.PUSHFQ)) {
+        if (insn == null) {
             return;
         }
         int size = insn.operandWidth() / 8;

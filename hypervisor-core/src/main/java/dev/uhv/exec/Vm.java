@@ -434,7 +434,8 @@ public final class Vm implements AutoCloseable {
                 }
                 while (outcome == Outcome.STEP) {
                     storeChangedRegisters();
-                    StopKind stepped = transport.singleStep(handler.loadsFlags(transport.registers().rip()));
+                    StopKind stepped = transport.singleStep(
+                            handler.flagsInMemory(transport.registers().rip()) == TrapHandler.FlagsInMemory.LOADS);
                     boolean completed = stepped == StopKind.SIGNAL && transport.lastSignal() == Signals.SIGTRAP;
                     if (stepped == StopKind.SIGNAL || stepped == StopKind.SYSCALL) {
                         loadRegisters(); // first: protect() puts back the registers uhv holds
@@ -513,13 +514,15 @@ public final class Vm implements AutoCloseable {
         RegisterFile r = transport.registers();
         boolean guestTf = (r.rflags() & Rflags.TF) != 0;
         long rip = r.rip();
-        StopKind stop = transport.singleStep(handler.loadsFlags(rip));
-        if (guestTf || stop != StopKind.SIGNAL || transport.lastSignal() != Signals.SIGTRAP
-                || transport.code() != SignalInfo.TRAP_TRACE) {
+        TrapHandler.FlagsInMemory flags = handler.flagsInMemory(rip);
+        StopKind stop = transport.singleStep(flags == TrapHandler.FlagsInMemory.LOADS);
+        if (guestTf || !transport.stepCompleted(stop)) {
             return stop;
         }
         loadRegisters();
-        handler.mendPushedStepFlag(rip);
+        if (flags == TrapHandler.FlagsInMemory.STORES) {
+            handler.mendPushedStepFlag(rip);
+        }
         if (config.singleStep()) { // not for gdb's own steps, which --single-step's count and trace leave out
             instructions++;
             if (trace != null) {
