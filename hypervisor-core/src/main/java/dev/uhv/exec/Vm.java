@@ -386,13 +386,14 @@ public final class Vm implements AutoCloseable {
                 gdb.awaitClient(); // --gdb-wait: its attach stops the guest before its first instruction
             }
             looping = true;
+            // At the loop's top the child sits in a stop and registers() holds its registers: loaded
+            // at every stop, stored after every change.
             while (true) {
                 if (dumpRequested) {
                     dumpRequested = false;
                     dumpNow(traps, handler, start);
                 }
                 if (stopRequest != null) {
-                    loadRegisters(); // the child sits in a stop; the dump shows where it is now
                     end = new Outcome.Stop(stopRequest, stopDetail);
                     break;
                 }
@@ -580,7 +581,6 @@ public final class Vm implements AutoCloseable {
      * resumes, steps, detaches or kills it. Returns the end of the run for a kill, else null.
      */
     private Outcome.Stop serveGdb(TrapHandler handler) {
-        loadRegisters();
         flushOutput(); // what the guest printed up to here, before gdb shows where it stands
         GdbStub.Stop why = gdbStop;
         gdbStop = null;
